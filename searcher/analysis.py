@@ -1,0 +1,226 @@
+"""Analyzed tokens: syllables and compound words with offsets, normalized and folded terms.
+
+Two token streams come out of a text:
+
+- syllables: every syllable, number and code part, numbered by position, so phrase and
+  proximity queries work on syllables (the unit Vietnamese is written in);
+- words: compounds of two or more syllables from pyvi's segmentation (`Công an` ->
+  `công_an`) and whole codes (`09/CTr-BCA-MTTW`), which let `an ninh` match the word *an ninh*
+  rather than `Công an ... Ninh Bình`.
+
+Each stream passes through :class:`NormalizeFilter` (one spelling per term) and, for the
+diacritic-free fields, :class:`FoldFilter`. The classes follow Whoosh's analysis package
+(a tokenizer yielding one reused :class:`Token`, composable filters) and live at module level
+so that Whoosh can pickle them into the index schema.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from whoosh.analysis import Filter, Token, Tokenizer
+
+from .normalize import clean, fold_term, normalize_term
+from .syllables import CODE, NUMBER, PUNCT, SYLLABLE, Unit, split_units
+
+WORD = "word"
+JOINER = "_"
+
+
+def syllable_units(text: str) -> list[Unit]:
+    """The syllable stream: syllables and numbers as they are, codes as their parts."""
+    out: list[Unit] = []
+    for unit in split_units(text):
+        if unit.kind == CODE:
+            out.extend(unit.parts())
+        elif unit.kind != PUNCT:
+            out.append(unit)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class WordSpan:
+    """A compound word or a whole code: its syllable surfaces and character span."""
+
+    syllables: tuple[str, ...]
+    start: int
+    end: int
+
+    @property
+    def joined(self) -> str:
+        return JOINER.join(self.syllables)
+
+
+_word_cache: dict[str, list[WordSpan]] = {}
+
+
+def segmentation_form(surface: str) -> str:
+    """What the segmenter sees: clean NFC with canonical tone placement, case kept (the
+    model uses capitalization), so `Thùy`/`Thuỳ` and NFD input segment alike."""
+    cleaned = clean(surface)
+    term = normalize_term(cleaned)
+    if term == cleaned.lower() or len(term) != len(cleaned):
+        return cleaned
+    return "".join(t.upper() if c.isupper() else t for c, t in zip(cleaned, term))
+
+
+def word_spans(text: str) -> list[WordSpan]:
+    """Compounds (two or more syllables joined by the segmenter) and whole codes, in order.
+
+    The last few answers are kept: the exact and the folded word fields analyze the same
+    text one after the other, and segmentation is the expensive step.
+    """
+    cached = _word_cache.get(text)
+    if cached is not None:
+        return cached
+    from .segment import get_segmenter
+
+    units = list(split_units(text))
+    spans: list[WordSpan] = []
+    if units:
+        toks = [segmentation_form(u.surface) for u in units]
+        joinable = [u.kind == SYLLABLE for u in units]
+        flags = get_segmenter().join_flags(toks, joinable)
+        group: list[Unit] = []
+        for unit, joins in zip(units, flags):
+            if not joins and len(group) > 1:
+                spans.append(WordSpan(tuple(u.surface for u in group), group[0].start, group[-1].end))
+            if not joins:
+                group = []
+            group.append(unit)
+            if unit.kind == CODE:
+                spans.append(WordSpan((unit.surface,), unit.start, unit.end))
+        if len(group) > 1:
+            spans.append(WordSpan(tuple(u.surface for u in group), group[0].start, group[-1].end))
+    if len(_word_cache) >= 8:
+        _word_cache.clear()
+    _word_cache[text] = spans
+    return spans
+
+
+def normalize_joined(text: str) -> str:
+    """Normalize each syllable of a `_`-joined word."""
+    return JOINER.join(normalize_term(p) for p in text.split(JOINER))
+
+
+def fold_joined(text: str) -> str:
+    """Fold each syllable of a `_`-joined (already normalized) word."""
+    return JOINER.join(fold_term(p) for p in text.split(JOINER))
+
+
+# --- Whoosh integration -------------------------------------------------------------------
+
+class VietnameseTokenizer(Tokenizer):
+    """Yields syllable tokens (``unit="syllable"``) or compound-word tokens (``unit="word"``)
+    with positions and exact ``startchar``/``endchar`` offsets; token text is the surface
+    (compound syllables joined by `_`), left to the filters to normalize."""
+
+    def __init__(self, unit: str = SYLLABLE):
+        if unit not in (SYLLABLE, WORD):
+            raise ValueError(f"unit must be {SYLLABLE!r} or {WORD!r}")
+        self.unit = unit
+
+    def __eq__(self, other):
+        return isinstance(other, VietnameseTokenizer) and other.unit == self.unit
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
+                 **kwargs) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if self.unit == SYLLABLE:
+            spans = ((u.surface, u.start, u.end) for u in syllable_units(value))
+        else:
+            spans = ((w.joined, w.start, w.end) for w in word_spans(value))
+        for i, (surface, start, end) in enumerate(spans):
+            t.text = surface
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = surface
+            if positions:
+                t.pos = start_pos + i
+            if chars:
+                t.startchar = start_char + start
+                t.endchar = start_char + end
+            yield t
+
+
+class NormalizeFilter(Filter):
+    """Term normalization: NFC, lowercase, canonical tone placement; drops empty terms."""
+
+    def __eq__(self, other):
+        return isinstance(other, NormalizeFilter)
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = normalize_joined(t.text)
+            if t.text:
+                yield t
+
+
+class FoldFilter(Filter):
+    """Diacritic-free variant of normalized terms (`đ` -> `d`); drops terms that fold to
+    nothing (emoji)."""
+
+    def __eq__(self, other):
+        return isinstance(other, FoldFilter)
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = fold_joined(t.text)
+            if t.text.strip(JOINER):
+                yield t
+
+
+def syllable_analyzer(folded: bool = False):
+    """Analyzer for a syllable field (exact, or folded)."""
+    chain = VietnameseTokenizer(SYLLABLE) | NormalizeFilter()
+    return chain | FoldFilter() if folded else chain
+
+
+def word_analyzer(folded: bool = False):
+    """Analyzer for a compound-word field (exact, or folded)."""
+    chain = VietnameseTokenizer(WORD) | NormalizeFilter()
+    return chain | FoldFilter() if folded else chain
+
+
+# --- `searcher analyze` ---------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class AnalyzedToken:
+    """One token as `searcher analyze` shows it: ``text == source[start:end]``."""
+
+    text: str
+    start: int
+    end: int
+    kind: str  # "word" or "syllable"
+    term: str
+    folded: str
+
+    def as_dict(self) -> dict:
+        return {"text": self.text, "start": self.start, "end": self.end, "kind": self.kind,
+                "term": self.term, "folded": self.folded}
+
+
+def analyze(text: str) -> list[AnalyzedToken]:
+    """Every word and syllable token of ``text`` in text order, each word before its
+    syllables, with its normalized and folded term."""
+    tokens: list[AnalyzedToken] = []
+    for w in word_spans(text):
+        term = normalize_joined(w.joined)
+        if term:
+            tokens.append(AnalyzedToken(text[w.start:w.end], w.start, w.end, WORD, term,
+                                        fold_joined(term)))
+    for u in syllable_units(text):
+        term = normalize_term(u.surface)
+        if term:
+            tokens.append(AnalyzedToken(u.surface, u.start, u.end, SYLLABLE, term, fold_term(term)))
+    tokens.sort(key=lambda t: (t.start, t.kind != WORD, -t.end))
+    return tokens
+
+
+__all__ = [
+    "AnalyzedToken", "FoldFilter", "NormalizeFilter", "VietnameseTokenizer", "WordSpan",
+    "analyze", "fold_joined", "normalize_joined", "syllable_analyzer", "syllable_units",
+    "word_analyzer", "word_spans", "NUMBER", "SYLLABLE", "WORD",
+]

@@ -1,0 +1,108 @@
+"""The `searcher` command: one thin click command per verb over the library API.
+
+Library errors (:class:`SearcherError`) become one line on stderr and exit code 2 here, at the
+boundary; nothing below prints or exits.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import SearcherError
+
+EXIT_OK, EXIT_NOTHING, EXIT_ERROR = 0, 1, 2
+
+
+@dataclass
+class Settings:
+    """Where the corpus and the index are, from the global options or the environment."""
+
+    corpus: Path
+    index: Path
+
+
+def fail(message: str) -> "click.exceptions.Exit":
+    """Print one clear line on stderr and exit with code 2."""
+    from .terminal import safe
+
+    click.echo(f"searcher: {safe(message)}", err=True)
+    return click.exceptions.Exit(EXIT_ERROR)
+
+
+class _Group(click.Group):
+    """Turns library errors and usage errors into one line and exit code 2."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except SearcherError as exc:
+            raise fail(str(exc)) from None
+        except OSError as exc:
+            raise fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")) from None
+
+    def main(self, *args, **kwargs):
+        kwargs.setdefault("standalone_mode", True)
+        try:
+            return super().main(*args, **kwargs)
+        except KeyboardInterrupt:  # pragma: no cover - interactive only
+            click.echo("searcher: interrupted", err=True)
+            sys.exit(130)
+
+
+def _default_path(var: str, fallback: str) -> str:
+    return os.environ.get(var) or fallback
+
+
+@click.group(cls=_Group, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--corpus", type=click.Path(path_type=Path), default=None,
+              help="Article folder (default $SEARCHER_CORPUS, else ./seeds).")
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), default=None,
+              help="Index folder (default $SEARCHER_INDEX, else ./index).")
+@click.version_option(__version__, "--version", prog_name="searcher")
+@click.pass_context
+def cli(ctx: click.Context, corpus: Path | None, index_dir: Path | None) -> None:
+    """Full-text search for Vietnamese news. Without a command: the interactive REPL."""
+    ctx.obj = Settings(
+        corpus=corpus or Path(_default_path("SEARCHER_CORPUS", "seeds")),
+        index=index_dir or Path(_default_path("SEARCHER_INDEX", "index")),
+    )
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(repl)
+
+
+@cli.command()
+@click.argument("text", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def analyze(text: tuple[str, ...], as_json: bool) -> None:
+    """Show how TEXT is tokenized and normalized (why something matched)."""
+    from .analysis import analyze as run_analyze
+    from .terminal import safe, to_json
+
+    source = " ".join(text)
+    tokens = run_analyze(source)
+    if as_json:
+        click.echo(to_json({"text": source, "tokens": [t.as_dict() for t in tokens]}))
+        return
+    for t in tokens:
+        indent = "" if t.kind == "word" else "  "
+        click.echo(f"{indent}{t.kind:<8} {t.start:>5}-{t.end:<5} {safe(t.text)!s:<20} "
+                   f"{safe(t.term)}  {safe(t.folded)}")
+
+
+@cli.command()
+@click.pass_obj
+def repl(settings: Settings) -> None:
+    """The interactive search prompt."""
+    raise SearcherError("the interactive REPL is not available in this version; "
+                        "use `searcher search QUERY`")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="searcher")
