@@ -27,10 +27,9 @@ WORD = "word"
 JOINER = "_"
 
 
-def syllable_units(text: str) -> list[Unit]:
-    """The syllable stream: syllables and numbers as they are, codes as their parts."""
+def _syllables_of(units: list[Unit]) -> list[Unit]:
     out: list[Unit] = []
-    for unit in split_units(text):
+    for unit in units:
         if unit.kind == CODE:
             out.extend(unit.parts())
         elif unit.kind != PUNCT:
@@ -51,9 +50,6 @@ class WordSpan:
         return JOINER.join(self.syllables)
 
 
-_word_cache: dict[str, list[WordSpan]] = {}
-
-
 def segmentation_form(surface: str) -> str:
     """What the segmenter sees: clean NFC with canonical tone placement, case kept (the
     model uses capitalization), so `Thùy`/`Thuỳ` and NFD input segment alike."""
@@ -64,48 +60,82 @@ def segmentation_form(surface: str) -> str:
     return "".join(t.upper() if c.isupper() else t for c, t in zip(cleaned, term))
 
 
-def word_spans(text: str) -> list[WordSpan]:
-    """Compounds (two or more syllables joined by the segmenter) and whole codes, in order.
-
-    The last few answers are kept: the exact and the folded word fields analyze the same
-    text one after the other, and segmentation is the expensive step.
-    """
-    cached = _word_cache.get(text)
-    if cached is not None:
-        return cached
+def _words_of(units: list[Unit]) -> list[WordSpan]:
     from .segment import get_segmenter
 
-    units = list(split_units(text))
     spans: list[WordSpan] = []
-    if units:
-        toks = [segmentation_form(u.surface) for u in units]
-        joinable = [u.kind == SYLLABLE for u in units]
-        flags = get_segmenter().join_flags(toks, joinable)
-        group: list[Unit] = []
-        for unit, joins in zip(units, flags):
-            if not joins and len(group) > 1:
+    if not units:
+        return spans
+    toks = [segmentation_form(u.surface) for u in units]
+    joinable = [u.kind == SYLLABLE for u in units]
+    flags = get_segmenter().join_flags(toks, joinable)
+    group: list[Unit] = []
+    for unit, joins in zip(units, flags):
+        if not joins:
+            if len(group) > 1:
                 spans.append(WordSpan(tuple(u.surface for u in group), group[0].start, group[-1].end))
-            if not joins:
-                group = []
-            group.append(unit)
-            if unit.kind == CODE:
-                spans.append(WordSpan((unit.surface,), unit.start, unit.end))
-        if len(group) > 1:
-            spans.append(WordSpan(tuple(u.surface for u in group), group[0].start, group[-1].end))
-    if len(_word_cache) >= 8:
-        _word_cache.clear()
-    _word_cache[text] = spans
+            group = []
+        group.append(unit)
+        if unit.kind == CODE:
+            spans.append(WordSpan((unit.surface,), unit.start, unit.end))
+    if len(group) > 1:
+        spans.append(WordSpan(tuple(u.surface for u in group), group[0].start, group[-1].end))
     return spans
+
+
+class _TextUnits:
+    """The units of one text, split once; syllables at once, words (segmentation, the
+    expensive step) on first use."""
+
+    __slots__ = ("units", "syllables", "_words")
+
+    def __init__(self, text: str):
+        self.units = list(split_units(text))
+        self.syllables = _syllables_of(self.units)
+        self._words: list[WordSpan] | None = None
+
+    @property
+    def words(self) -> list[WordSpan]:
+        if self._words is None:
+            self._words = _words_of(self.units)
+        return self._words
+
+
+_cache: dict[str, _TextUnits] = {}
+
+
+def _text_units(text: str) -> _TextUnits:
+    """The last few texts' units: the four index fields analyze the same text in a row."""
+    got = _cache.get(text)
+    if got is None:
+        if len(_cache) >= 8:
+            _cache.clear()
+        got = _cache[text] = _TextUnits(text)
+    return got
+
+
+def syllable_units(text: str) -> list[Unit]:
+    """The syllable stream: syllables and numbers as they are, codes as their parts."""
+    return _text_units(text).syllables
+
+
+def word_spans(text: str) -> list[WordSpan]:
+    """Compounds (two or more syllables joined by the segmenter) and whole codes, in order."""
+    return _text_units(text).words
 
 
 def normalize_joined(text: str) -> str:
     """Normalize each syllable of a `_`-joined word."""
-    return JOINER.join(normalize_term(p) for p in text.split(JOINER))
+    if JOINER not in text:
+        return normalize_term(text)
+    return JOINER.join([normalize_term(p) for p in text.split(JOINER)])
 
 
 def fold_joined(text: str) -> str:
     """Fold each syllable of a `_`-joined (already normalized) word."""
-    return JOINER.join(fold_term(p) for p in text.split(JOINER))
+    if JOINER not in text:
+        return fold_term(text)
+    return JOINER.join([fold_term(p) for p in text.split(JOINER)])
 
 
 # --- Whoosh integration -------------------------------------------------------------------
@@ -128,9 +158,9 @@ class VietnameseTokenizer(Tokenizer):
                  **kwargs) -> Iterator[Token]:
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if self.unit == SYLLABLE:
-            spans = ((u.surface, u.start, u.end) for u in syllable_units(value))
+            spans = [(u.surface, u.start, u.end) for u in syllable_units(value)]
         else:
-            spans = ((w.joined, w.start, w.end) for w in word_spans(value))
+            spans = [(w.joined, w.start, w.end) for w in word_spans(value)]
         for i, (surface, start, end) in enumerate(spans):
             t.text = surface
             t.boost = 1.0

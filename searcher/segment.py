@@ -78,37 +78,49 @@ class Segmenter:
         self._bigrams = frozenset(w for w in words if w.count(" ") == 1)
         self._trigrams = frozenset(w for w in words if w.count(" ") == 2)
 
-    def _features(self, toks: Sequence[str]) -> list[dict]:
-        """pyvi's ``word2features`` for every position, each property computed once."""
+    def _features(self, toks: Sequence[str]) -> list[list[str]]:
+        """pyvi's ``word2features`` for every position, as CRFsuite attribute names.
+
+        Each property is computed once per token instead of up to five times, and
+        attributes whose value is False are left out: their weight is multiplied by 0, so
+        the tags are exactly pyvi's.
+        """
         n = len(toks)
         low = [t.lower() for t in toks]
         title = [t.istitle() for t in toks]
         upper = [t.isupper() for t in toks]
-        bi = [f"{low[i]} {low[i + 1]}" in self._bigrams for i in range(n - 1)]
-        tri = [f"{low[i]} {low[i + 1]} {low[i + 2]}" in self._trigrams for i in range(n - 2)]
+        bigrams, trigrams = self._bigrams, self._trigrams
+        bi = [f"{low[i]} {low[i + 1]}" in bigrams for i in range(n - 1)]
+        tri = [f"{low[i]} {low[i + 1]} {low[i + 2]}" in trigrams for i in range(n - 2)]
         feats = []
         for i in range(n):
-            f = {
-                "bias": 1.0,
-                "word.lower()": low[i],
-                "word.isupper()": upper[i],
-                "word.istitle()": title[i],
-                "word.isdigit()": toks[i].isdigit(),
-            }
+            f = ["bias", "word.lower():" + low[i]]
+            if upper[i]:
+                f.append("word.isupper()")
+            if title[i]:
+                f.append("word.istitle()")
+            if toks[i].isdigit():
+                f.append("word.isdigit()")
             if i > 0:
-                f["-1:word.lower()"] = low[i - 1]
-                f["-1:word.istitle()"] = title[i - 1]
-                f["-1:word.isupper()"] = upper[i - 1]
-                f["-1:word.bi_gram()"] = bi[i - 1]
-                if i > 1:
-                    f["-2:word.tri_gram()"] = tri[i - 2]
+                f.append("-1:word.lower():" + low[i - 1])
+                if title[i - 1]:
+                    f.append("-1:word.istitle()")
+                if upper[i - 1]:
+                    f.append("-1:word.isupper()")
+                if bi[i - 1]:
+                    f.append("-1:word.bi_gram()")
+                if i > 1 and tri[i - 2]:
+                    f.append("-2:word.tri_gram()")
             if i < n - 1:
-                f["+1:word.lower()"] = low[i + 1]
-                f["+1:word.istitle()"] = title[i + 1]
-                f["+1:word.isupper()"] = upper[i + 1]
-                f["+1:word.bi_gram()"] = bi[i]
-                if i < n - 2:
-                    f["+2:word.tri_gram()"] = tri[i]
+                f.append("+1:word.lower():" + low[i + 1])
+                if title[i + 1]:
+                    f.append("+1:word.istitle()")
+                if upper[i + 1]:
+                    f.append("+1:word.isupper()")
+                if bi[i]:
+                    f.append("+1:word.bi_gram()")
+                if i < n - 2 and tri[i]:
+                    f.append("+2:word.tri_gram()")
             feats.append(f)
         return feats
 

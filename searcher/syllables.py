@@ -22,7 +22,7 @@ _EMAIL = r"[\w.+-]+@[^\W_](?:[\w-]*\w)?(?:\.[^\W_](?:[\w-]*\w)?)+"
 # Joined units: word runs joined by - . / & (or , and : between digits), no spaces.
 _JOINED = rf"{_WORD}(?:(?:[-./&]|(?<=\d)[,:](?=\d)){_WORD})+"
 _UNIT = re.compile(
-    rf"(?P<url>{_URL})|(?P<email>{_EMAIL})|(?P<joined>{_JOINED})|(?P<word>{_WORD})|(?P<punct>[^\w\s])"
+    rf"(?P<url>{_URL})|(?P<email>{_EMAIL})|(?P<joined>{_JOINED})|(?P<word>{_WORD})|(?P<punct>\.\.\.+|==>|->|>>|[^\w\s])"
 )
 _PART = re.compile(_WORD)
 _DIGITS_AND_SEPARATORS = re.compile(r"[\d.,:/-]+")
