@@ -95,6 +95,56 @@ def analyze(text: tuple[str, ...], as_json: bool) -> None:
                    f"{safe(t.term)}  {safe(t.folded)}")
 
 
+@cli.command("index")
+@click.option("--rebuild", is_flag=True, help="Build from scratch instead of updating.")
+@click.pass_obj
+def index_cmd(settings: Settings, rebuild: bool) -> None:
+    """Update the index from the corpus (only what changed), or --rebuild it."""
+    report = run_update(settings, rebuild=rebuild)
+    click.echo(report.summary())
+
+
+def run_update(settings: Settings, rebuild: bool = False):
+    """Run an index update with a progress line and warnings on stderr."""
+    from .indexer import update_index
+    from .progress import ProgressLine
+    from .store import IndexStore
+    from .terminal import safe
+
+    progress = ProgressLine()
+
+    def warn(message: str) -> None:
+        progress.close()
+        click.echo(f"searcher: warning: {safe(message)}", err=True)
+
+    try:
+        return update_index(settings.corpus, IndexStore(settings.index), rebuild=rebuild,
+                            progress=progress, warn=warn)
+    finally:
+        progress.close()
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_obj
+def stats(settings: Settings, as_json: bool) -> None:
+    """Articles, paragraphs, vocabulary and size of the index."""
+    from .stats import index_stats
+    from .terminal import safe, to_json
+
+    info = index_stats(settings.index, settings.corpus)
+    if as_json:
+        click.echo(to_json(info))
+        return
+    click.echo(f"articles    {info['articles']:,}\n"
+               f"paragraphs  {info['paragraphs']:,}\n"
+               f"terms       {info['terms']:,}\n"
+               f"index size  {info['index_bytes'] / 1e6:,.1f} MB\n"
+               f"corpus      {safe(info['corpus'])}\n"
+               f"index       {safe(info['index'])}\n"
+               f"updated     {info['updated']}")
+
+
 @cli.command()
 @click.pass_obj
 def repl(settings: Settings) -> None:

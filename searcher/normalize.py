@@ -12,6 +12,7 @@ The stored text is never changed; only index and query terms are normalized.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -25,11 +26,13 @@ MODIFIED_VOWELS = frozenset("ăâêôơư")
 # Two-vowel nuclei without a final consonant whose tone sits on the second vowel.
 _SECOND_VOWEL_PAIRS = frozenset({"oa", "oe", "uy"})
 
-# Characters that are not part of any word and are dropped from terms: zero-width spaces
-# and joiners, soft hyphen, BOM, bidi controls.
-IGNORABLE = frozenset(
-    "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-    "\u2060\u2061\u2062\u2063\u2064\ufeff"
+# Characters that are not part of any word and are dropped from terms: controls (Cc) and
+# format characters (Cf: zero-width spaces and joiners, soft hyphen, BOM, bidi controls...).
+_IGNORABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2"
+    "\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
 )
 
 _FOLD_TABLE = str.maketrans(
@@ -40,13 +43,7 @@ _FOLD_TABLE = str.maketrans(
 
 def clean(text: str) -> str:
     """NFC form without ignorable (zero-width, control, format) characters."""
-    text = unicodedata.normalize("NFC", text)
-    if text.isascii() and text.isprintable():
-        return text
-    return "".join(
-        ch for ch in text
-        if ch not in IGNORABLE and unicodedata.category(ch) not in ("Cc", "Cf")
-    )
+    return _IGNORABLE.sub("", unicodedata.normalize("NFC", text))
 
 
 def _place_tone(letters: list[str], tone: str) -> str:

@@ -1,0 +1,137 @@
+"""Article files -> paragraphs: the corpus format of CONTRACT.md.
+
+A corpus is a folder searched recursively for `*.txt`. A file may open with ` date YYYY-MM`
+(or `YYYY-MM-DD`); the rest of that line, if any, is the title. Every non-blank line is a
+paragraph, numbered from 0; paragraph 0 is the title, and a short last line of one to four
+capitalized words is the byline. Files are decoded as UTF-8 (with or without BOM) or UTF-16
+with BOM; anything else is reported and skipped, never fatal.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from .errors import CorpusError
+
+_HEADER = re.compile(r"\A[ \t\u00a0\ufeff]*date[ \t\u00a0]+(\d{4}-\d{2}(?:-\d{2})?)(?![\d-])[ \t\u00a0]*")
+_BYLINE_WORD = re.compile(r"[^\W\d_][^\W_]*\.?")
+MAX_BYLINE_CHARS = 40
+
+
+class SkippedFile(Exception):
+    """A file that cannot be read as an article; the message says why, in one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileStat:
+    """What the incremental update compares first: a cheap look at one file."""
+
+    article: str
+    path: Path
+    size: int
+    mtime_ns: int
+
+
+@dataclass(slots=True)
+class Article:
+    """One article: its id, metadata and paragraphs (texts exactly as in the file)."""
+
+    article: str
+    paragraphs: list[str]
+    date: str | None = None
+    byline: str | None = None
+    sha1: str = ""
+    stat: FileStat | None = field(default=None, repr=False)
+
+    @property
+    def title(self) -> str:
+        return self.paragraphs[0] if self.paragraphs else ""
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (BOM optional) or UTF-16 with BOM; :class:`SkippedFile` for anything else."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise SkippedFile(f"invalid UTF-16 at byte {exc.start}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SkippedFile(f"not UTF-8 (invalid byte at offset {exc.start})") from None
+    if "\x00" in text:
+        raise SkippedFile("binary file (contains NUL bytes)")
+    return text
+
+
+def is_byline(line: str) -> bool:
+    """A short line of one to four capitalized words, like `Thùy Dương` or `Anh Hiếu`."""
+    line = line.strip()
+    if not line or len(line) > MAX_BYLINE_CHARS:
+        return False
+    words = line.split()
+    return 1 <= len(words) <= 4 and all(
+        _BYLINE_WORD.fullmatch(w) and w[0].isupper() for w in words
+    )
+
+
+def parse(text: str, article: str) -> Article:
+    """Split decoded text into the header date and paragraphs."""
+    date = None
+    m = _HEADER.match(text)
+    if m:
+        date = m.group(1)
+        text = text[m.end():]
+    paragraphs = [line.rstrip("\r") for line in text.split("\n")]
+    paragraphs = [p for p in paragraphs if p.strip()]
+    byline = paragraphs[-1].strip() if len(paragraphs) > 1 and is_byline(paragraphs[-1]) else None
+    return Article(article=article, paragraphs=paragraphs, date=date, byline=byline)
+
+
+def article_id(path: Path, root: Path) -> str:
+    """The path relative to the corpus folder without `.txt`, with `/` separators."""
+    rel = path.relative_to(root).as_posix()
+    return rel[:-4] if rel.endswith(".txt") else rel
+
+
+def scan(root: Path) -> Iterator[FileStat]:
+    """Every `*.txt` under ``root`` (recursively, sorted), with size and mtime."""
+    if not root.exists():
+        raise CorpusError(f"corpus folder not found: {root}")
+    if not root.is_dir():
+        raise CorpusError(f"corpus path is not a folder: {root}")
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for name in sorted(filenames):
+            if not name.endswith(".txt") or name.startswith("."):
+                continue
+            path = Path(dirpath) / name
+            try:
+                st = path.stat()
+            except OSError:
+                continue  # vanished while we walked
+            if not os.path.isfile(path):
+                continue
+            yield FileStat(article_id(path, root), path, st.st_size, st.st_mtime_ns)
+
+
+def load(stat: FileStat) -> Article:
+    """Read and parse one article; :class:`SkippedFile` when it cannot be used."""
+    try:
+        data = stat.path.read_bytes()
+    except OSError as exc:
+        raise SkippedFile(f"unreadable ({exc.strerror or exc})") from None
+    if not data.strip():
+        raise SkippedFile("empty file")
+    art = parse(decode(data), stat.article)
+    if not art.paragraphs:
+        raise SkippedFile("no text")
+    art.sha1 = hashlib.sha1(data).hexdigest()
+    art.stat = stat
+    return art

@@ -1,0 +1,170 @@
+"""Corpus -> index: full builds and incremental updates, safe against crashes.
+
+The update compares the corpus with what the index holds (size and mtime first, then the
+content hash) and adds, updates and deletes only what changed. Big jobs analyze in several
+processes (Whoosh's multiprocessing writer, one segment per process), small ones in this
+process. See :mod:`searcher.store` for why an interruption never leaves the index unusable.
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from whoosh.query import And, Term
+
+from .corpus import Article, FileStat, SkippedFile, load, scan
+from .store import ARTICLE_DOC, PARAGRAPH_DOC, SCHEMA_VERSION, IndexStore
+
+# Updates touching at least this many articles use worker processes.
+PARALLEL_THRESHOLD = 200
+WRITER_MB = 256  # Whoosh's in-memory posting pool per process before it spills to disk
+
+ProgressFn = Callable[[int, int], None]
+WarnFn = Callable[[str], None]
+
+
+@dataclass
+class UpdateReport:
+    """What an update did, for the closing summary line."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    articles: int = 0
+    paragraphs: int = 0
+    seconds: float = 0.0
+    rebuilt: bool = False
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        head = f"+{self.added:,} added, {self.updated:,} updated, {self.removed:,} removed"
+        if self.rebuilt:
+            head = f"rebuilt from scratch, {head}"
+        skipped = f", {len(self.skipped):,} skipped" if self.skipped else ""
+        return (f"{head}{skipped}: {self.articles:,} articles, {self.paragraphs:,} paragraphs "
+                f"in {self.seconds:.1f} s")
+
+
+def _fingerprint(stat: FileStat, sha1: str) -> dict:
+    return {"size": stat.size, "mtime_ns": stat.mtime_ns, "sha1": sha1}
+
+
+def article_meta(art: Article) -> dict:
+    """The stored metadata of an article document."""
+    return {"title": art.title, "date": art.date, "byline": art.byline,
+            "paragraphs": len(art.paragraphs), **_fingerprint(art.stat, art.sha1)}
+
+
+def _add_article(writer, art: Article) -> None:
+    date = art.date or ""
+    writer.add_document(kind=ARTICLE_DOC, article=art.article, meta=article_meta(art))
+    for n, text in enumerate(art.paragraphs):
+        doc = {"kind": PARAGRAPH_DOC, "article": art.article, "para": n, "text": text,
+               "syl": text, "sylf": text, "wordf": text}
+        if date:
+            doc["date"] = date
+        writer.add_document(**doc)
+
+
+def indexed_articles(ix) -> dict[str, dict]:
+    """Article id -> stored metadata, for every live article in the index."""
+    out: dict[str, dict] = {}
+    with ix.searcher() as s:
+        for docnum in s.document_numbers(kind=ARTICLE_DOC):
+            f = s.stored_fields(docnum)
+            out[f["article"]] = f["meta"]
+    return out
+
+
+def update_index(corpus: Path, store: IndexStore, rebuild: bool = False,
+                 progress: ProgressFn | None = None, warn: WarnFn | None = None,
+                 procs: int | None = None) -> UpdateReport:
+    """Bring the index in line with the corpus folder; from scratch with ``rebuild``.
+
+    Raises :class:`~searcher.errors.IndexBusy` when another update runs and
+    :class:`~searcher.errors.CorpusError` for a missing corpus; a file that cannot be read
+    is reported through ``warn`` and skipped (an already indexed version is kept).
+    """
+    t0 = time.perf_counter()
+    report = UpdateReport()
+    warn = warn or (lambda message: None)
+    stats = {s.article: s for s in scan(Path(corpus))}  # fails early on a bad corpus path
+    with store.update_lock():
+        store.remove_unused()
+        current = store.pointer()
+        fresh = rebuild or current is None or current.get("schema") != SCHEMA_VERSION
+        report.rebuilt = fresh and current is not None
+        if fresh:
+            name = store.new_name()
+            ix = store.create(name)
+            known: dict[str, dict] = {}
+        else:
+            name = current["name"]
+            ix = store.open_writable(name)
+            known = indexed_articles(ix)
+
+        removed = [a for a in known if a not in stats]
+        candidates = [s for a, s in stats.items()
+                      if a not in known or known[a]["size"] != s.size
+                      or known[a]["mtime_ns"] != s.mtime_ns]
+        report.unchanged = len(stats) - len(candidates)
+
+        parallel = len(candidates) >= PARALLEL_THRESHOLD and (procs or os.cpu_count() or 1) > 1
+        writer = (ix.writer(procs=procs or min(os.cpu_count() or 1, 4), multisegment=True,
+                            limitmb=WRITER_MB) if parallel else ix.writer(limitmb=WRITER_MB))
+        changed = False
+        try:
+            for article in removed:
+                writer.delete_by_term("article", article)
+                report.removed += 1
+                changed = True
+            for done, stat in enumerate(candidates, 1):
+                if progress:
+                    progress(done, len(candidates))
+                try:
+                    art = load(stat)
+                except SkippedFile as exc:
+                    report.skipped.append((str(stat.path), str(exc)))
+                    warn(f"skipped {stat.path}: {exc}")
+                    if stat.article in known:
+                        report.unchanged += 1
+                    continue
+                old = known.get(stat.article)
+                if old is not None and old["sha1"] == art.sha1:
+                    # Touched, not changed: refresh the fingerprint only.
+                    writer.delete_by_query(And([Term("kind", ARTICLE_DOC),
+                                                Term("article", stat.article)]))
+                    writer.add_document(kind=ARTICLE_DOC, article=art.article,
+                                        meta={**old, **_fingerprint(stat, art.sha1)})
+                    report.unchanged += 1
+                else:
+                    if old is not None:
+                        writer.delete_by_term("article", stat.article)
+                        report.updated += 1
+                    else:
+                        report.added += 1
+                    _add_article(writer, art)
+                known[stat.article] = article_meta(art)
+                changed = True
+            if changed or fresh:
+                writer.commit()
+            else:
+                writer.cancel()
+        except BaseException:
+            writer.cancel()
+            raise
+        for article in removed:
+            known.pop(article, None)
+        report.articles = len(known)
+        report.paragraphs = sum(m["paragraphs"] for m in known.values())
+        summary = {"corpus": str(Path(corpus).resolve()), "articles": report.articles,
+                   "paragraphs": report.paragraphs}
+        store.publish(name, **summary)
+        if fresh:
+            store.remove_unused()
+    report.seconds = time.perf_counter() - t0
+    return report

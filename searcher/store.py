@@ -1,0 +1,237 @@
+"""The index on disk: schema, the pointer to the live index, the update lock, safe opening.
+
+Layout of the index folder:
+
+- Whoosh files of the live index, named after it (`main_0003_*.seg`, `_main_0003_5.toc`);
+- `CURRENT.json`: which Whoosh index is live and its schema version, replaced atomically;
+- `update.lock`: held (flock) by the one process updating; the kernel frees it when that
+  process dies, so a crash never leaves a lock that blocks the next update.
+
+An incremental update commits into the live index: Whoosh writes new segment files and then
+renames a new table of contents into place, so readers see the old or the new state, never a
+mix. A rebuild writes a second Whoosh index beside the live one and switches `CURRENT.json`
+when it is complete; until then the old index answers, and an interrupted rebuild leaves only
+files that the next update deletes. Every file is flushed to disk before the rename that
+publishes it, so a power loss cannot publish a half-written segment.
+"""
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import re
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
+
+from . import whoosh_compact
+from .analysis import syllable_analyzer, word_analyzer
+from .errors import IndexBusy, IndexDamaged, IndexMissing, SearcherError
+
+SCHEMA_VERSION = 1
+POINTER = "CURRENT.json"
+LOCK = "update.lock"
+_NAME = re.compile(r"^main_\d{4,}$")
+
+# Document kinds: one article document (metadata) and one document per paragraph.
+ARTICLE_DOC, PARAGRAPH_DOC = "a", "p"
+
+
+def make_schema() -> Schema:
+    """Paragraph documents carry the text fields; article documents carry the metadata."""
+    return Schema(
+
+        kind=ID,                             # ARTICLE_DOC or PARAGRAPH_DOC
+        article=ID(stored=True),
+        para=STORED,
+        date=ID,                             # YYYY-MM[-DD]: prefix and range filters
+        text=STORED,                         # the paragraph exactly as in the file
+        meta=STORED,                         # article docs: title, date, byline, fingerprint...
+        # Exact syllables; folded syllables only where folding changes them (a folded query
+        # term is looked up in both); compounds folded, since syllables carry the accents.
+        syl=TEXT(analyzer=syllable_analyzer(), phrase=False),
+        sylf=TEXT(analyzer=syllable_analyzer(folded=True, changed_only=True), phrase=False),
+        wordf=TEXT(analyzer=word_analyzer(folded=True), phrase=False),
+    )
+
+
+whoosh_compact.install()
+
+
+class DurableFileStorage(FileStorage):
+    """Whoosh's file storage, flushing every file to disk before a rename publishes it."""
+
+    def rename_file(self, oldname, newname, safe=False):
+        for name in os.listdir(self.folder):
+            if name in (LOCK, POINTER):
+                continue
+            _fsync_path(os.path.join(self.folder, name))
+        super().rename_file(oldname, newname, safe=safe)
+        _fsync_path(self.folder)
+
+
+def _fsync_path(path: str) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+class IndexStore:
+    """One index folder: which Whoosh index is live, and how to open, lock and switch it."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+
+    # -- the pointer -----------------------------------------------------------------------
+    def pointer(self) -> dict | None:
+        """The live index's name and schema version, or None when there is no index."""
+        try:
+            data = json.loads((self.path / POINTER).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as exc:
+            raise IndexDamaged(f"index pointer unreadable ({exc}); run `searcher index --rebuild`")
+        if not isinstance(data, dict) or not _NAME.match(str(data.get("name", ""))):
+            raise IndexDamaged("index pointer damaged; run `searcher index --rebuild`")
+        return data
+
+    def exists(self) -> bool:
+        return self.pointer() is not None
+
+    def publish(self, name: str, **extra) -> None:
+        """Make ``name`` the live index: write the pointer beside, flush, rename over."""
+        data = {"name": name, "schema": SCHEMA_VERSION, "updated": _now(), **extra}
+        tmp = self.path / f".{POINTER}.{os.getpid()}"
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(data, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, self.path / POINTER)
+        _fsync_path(str(self.path))
+
+    def touch(self) -> None:
+        """Record the time of an update that kept the same live index."""
+        current = self.pointer()
+        if current:
+            self.publish(current["name"], **{k: v for k, v in current.items()
+                                              if k not in ("name", "schema", "updated")})
+
+    def new_name(self) -> str:
+        numbers = [int(m.group(1)) for m in
+                   (re.match(r"^_?main_(\d{4,})_", n) for n in self._names()) if m]
+        current = self.pointer()
+        if current:
+            numbers.append(int(current["name"].split("_")[1]))
+        return f"main_{max(numbers, default=0) + 1:04d}"
+
+    def _names(self) -> list[str]:
+        try:
+            return os.listdir(self.path)
+        except FileNotFoundError:
+            return []
+
+    # -- storage and opening -------------------------------------------------------------------
+    def storage(self) -> DurableFileStorage:
+        self.path.mkdir(parents=True, exist_ok=True)
+        return DurableFileStorage(str(self.path))
+
+    def create(self, name: str):
+        """A new, empty Whoosh index called ``name`` in this folder (not yet live)."""
+        return self.storage().create_index(make_schema(), indexname=name)
+
+    def open(self):
+        """The live Whoosh index; clear errors for a missing, outdated or damaged one."""
+        if not self.path.is_dir():
+            raise IndexMissing(f"no index at {self.path}; run `searcher index`")
+        current = self.pointer()
+        if current is None:
+            raise IndexMissing(f"no index at {self.path}; run `searcher index`")
+        if current.get("schema") != SCHEMA_VERSION:
+            raise OutdatedIndex(
+                f"the index at {self.path} was built by another version of searcher; "
+                f"run `searcher index --rebuild`")
+        last: Exception | None = None
+        for _ in range(5):  # a concurrent commit may delete files between listing and opening
+            try:
+                ix = FileStorage(str(self.path), readonly=True).open_index(indexname=current["name"])
+                ix.searcher().close()  # open every segment now: fail here, not mid-search
+                return ix
+            except (OSError, whoosh_index.EmptyIndexError) as exc:
+                last = exc
+                time.sleep(0.05)
+                current = self.pointer() or current
+            except Exception as exc:  # a garbled table of contents or segment
+                raise IndexDamaged(
+                    f"the index at {self.path} is damaged ({type(exc).__name__}); "
+                    f"run `searcher index --rebuild`") from None
+        raise IndexDamaged(f"the index at {self.path} cannot be opened ({last}); "
+                           f"run `searcher index --rebuild`")
+
+    def open_writable(self, name: str):
+        return self.storage().open_index(indexname=name)
+
+    # -- the single writer -----------------------------------------------------------------
+    @contextmanager
+    def update_lock(self) -> Iterator[None]:
+        """Hold the update lock; :class:`IndexBusy` when another process holds it."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                    raise IndexBusy(f"the index at {self.path} is being updated by another "
+                                    f"process; try again when it has finished") from None
+                raise
+            yield
+        finally:
+            os.close(fd)
+
+    def remove_unused(self) -> None:
+        """Delete files of indexes that are not live (an interrupted or replaced build).
+        Call with the update lock held."""
+        current = self.pointer()
+        live = current["name"] if current else None
+        for name in self._names():
+            m = re.match(r"^_?(main_\d{4,})_", name)
+            if m and m.group(1) != live:
+                try:
+                    os.remove(self.path / name)
+                except OSError:
+                    pass
+            elif name.startswith(f".{POINTER}."):
+                try:
+                    os.remove(self.path / name)
+                except OSError:
+                    pass
+
+    def size_bytes(self) -> int:
+        total = 0
+        for name in self._names():
+            try:
+                total += (self.path / name).stat().st_size
+            except OSError:
+                pass
+        return total
+
+
+class OutdatedIndex(SearcherError):
+    """The index was built with another schema version."""
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S%z")
