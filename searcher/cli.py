@@ -95,6 +95,67 @@ def analyze(text: tuple[str, ...], as_json: bool) -> None:
                    f"{safe(t.term)}  {safe(t.folded)}")
 
 
+@cli.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True,
+              help="Hits per page.")
+@click.option("--page", type=click.IntRange(1, 100_000), default=1, show_default=True,
+              help="Page of hits to show.")
+@click.option("--articles", is_flag=True, help="One hit per article (its best paragraph).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_obj
+def search(settings: Settings, query: tuple[str, ...], limit: int, page: int, articles: bool,
+           as_json: bool) -> None:
+    """Search the index. QUERY `-` reads one query per line from stdin."""
+    from .output import format_result
+    from .terminal import to_json, use_colour
+
+    engine = open_engine(settings)
+    colour = use_colour(json_output=as_json)
+    batch = query == ("-",)
+    lines = (line.rstrip("\r\n") for line in sys.stdin) if batch else [" ".join(query)]
+    found = False
+    try:
+        for text in lines:
+            if batch and not text.strip():
+                continue
+            result = engine.search(text, limit=limit, page=page, articles=articles)
+            found = found or bool(result.hits)
+            if as_json:
+                click.echo(to_json(result.as_dict()))
+            else:
+                if batch:
+                    click.echo(f"# {safe_line(text)}")
+                click.echo(format_result(result, articles, colour))
+                if batch:
+                    click.echo()
+            if batch:
+                sys.stdout.flush()
+    finally:
+        engine.close()
+    if not batch and not found:
+        raise click.exceptions.Exit(EXIT_NOTHING)
+
+
+def safe_line(text: str) -> str:
+    from .terminal import safe
+
+    return safe(text)
+
+
+def open_engine(settings: Settings):
+    """Open the index for searching, building it first when there is none."""
+    from .search import SearchEngine
+    from .store import IndexStore
+
+    if not IndexStore(settings.index).exists():
+        click.echo(f"searcher: no index at {safe_line(str(settings.index))}; building it from "
+                   f"{safe_line(str(settings.corpus))}", err=True)
+        report = run_update(settings)
+        click.echo(f"searcher: {report.summary()}", err=True)
+    return SearchEngine(settings.index)
+
+
 @cli.command("index")
 @click.option("--rebuild", is_flag=True, help="Build from scratch instead of updating.")
 @click.pass_obj

@@ -1,0 +1,49 @@
+"""Fast reads of posting lists, for candidate retrieval.
+
+Whoosh's matcher API costs several Python calls per posting; candidate retrieval only needs
+the document numbers of a term, so this reads them a block at a time from each segment.
+"""
+from __future__ import annotations
+
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.reading import TermNotFound
+
+
+class PostingReader:
+    """Document numbers and frequencies of terms, across the segments of one reader."""
+
+    def __init__(self, reader):
+        self.reader = reader
+        leaves = reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
+        self.leaves = list(leaves)
+        self._df_cache: dict[tuple[str, str], int] = {}
+
+    def doc_frequency(self, field: str, term: str) -> int:
+        key = (field, term)
+        df = self._df_cache.get(key)
+        if df is None:
+            try:
+                df = self.reader.doc_frequency(field, term)
+            except (TermNotFound, KeyError, ValueError):
+                df = 0
+            self._df_cache[key] = df
+        return df
+
+    def docs(self, field: str, term: str) -> list[int]:
+        """Document numbers holding ``term`` in ``field`` (deleted ones included)."""
+        out: list[int] = []
+        for leaf, offset in self.leaves:
+            try:
+                m = leaf.postings(field, term)
+            except (TermNotFound, KeyError, ValueError):
+                continue
+            if isinstance(m, W3LeafMatcher):
+                while m.is_active():
+                    if m._ids is None:
+                        m._read_ids()
+                    ids = m._ids
+                    out.extend([offset + i for i in ids] if offset else ids)
+                    m._next_block()
+            else:
+                out.extend(offset + i for i in m.all_ids())
+        return out

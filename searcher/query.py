@@ -1,0 +1,154 @@
+"""Query text -> a parsed query: words, phrases, exclusions, OR, filters.
+
+The language: words; `"phrases"`; `-word` and `-"phrase"` exclude; `OR` between two items
+makes them alternatives; filters `date:2024`, `date:2023-06`, `date:2017..2020`,
+`article:ID`, `title:word` (or `title:"words"`). Everything is read leniently: an unbalanced
+quote runs to the end, a lone `-`, a dangling or doubled `OR` and stray `:` are ignored, an
+unknown `key:value` is searched as words. Parsing never fails.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .analysis import syllable_units
+from .normalize import fold_term, normalize_term
+
+_TOKEN = re.compile(r'(-?)(?:([A-Za-z]+):)?"([^"]*)"?|(\S+)')
+_FILTER = re.compile(r"^(-?)(date|article|title):(.*)$", re.IGNORECASE | re.DOTALL)
+_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+@dataclass(frozen=True)
+class QTerm:
+    """One query syllable: normalized term, folded term, and whether the user typed marks."""
+
+    term: str
+    folded: str
+
+    @property
+    def accented(self) -> bool:
+        return self.term != self.folded
+
+
+@dataclass
+class Clause:
+    """A word, or a sequence of syllables that must be adjacent (a phrase or a code)."""
+
+    text: str
+    terms: list[QTerm]
+
+    @property
+    def phrase(self) -> bool:
+        return len(self.terms) > 1
+
+
+@dataclass
+class Unit:
+    """A required-if-possible part of the query: one clause, or alternatives joined by OR."""
+
+    alternatives: list[Clause]
+
+
+@dataclass
+class DateRange:
+    """Inclusive range over `YYYY-MM[-DD]` strings, compared as prefixes."""
+
+    start: str
+    end: str
+
+    def contains(self, date: str | None) -> bool:
+        if not date:
+            return False
+        return self.start <= date[:len(self.start)] and date[:len(self.end)] <= self.end
+
+
+@dataclass
+class ParsedQuery:
+    text: str
+    units: list[Unit] = field(default_factory=list)
+    excluded: list[Clause] = field(default_factory=list)
+    dates: list[DateRange] = field(default_factory=list)
+    articles: list[str] = field(default_factory=list)
+    title: list[Clause] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.units and not self.dates and not self.articles and not self.title
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(self.dates or self.articles or self.title)
+
+    def positive_terms(self) -> list[QTerm]:
+        return [t for u in self.units for c in u.alternatives for t in c.terms]
+
+
+def clause(text: str) -> Clause | None:
+    """Analyze the text of one query item into a clause; None if it has no syllable."""
+    terms = []
+    for unit in syllable_units(text):
+        term = normalize_term(unit.surface)
+        if term:
+            terms.append(QTerm(term, fold_term(term)))
+    return Clause(text, terms) if terms else None
+
+
+def _date_range(value: str) -> DateRange | None:
+    lo, sep, hi = value.partition("..")
+    parts = []
+    for v in (lo, hi if sep else lo):
+        m = _DATE.match(v.strip())
+        if not m:
+            return None
+        y, mo, d = m.groups()
+        parts.append(y + (f"-{int(mo):02d}" if mo else "") + (f"-{int(d):02d}" if d else ""))
+    return DateRange(parts[0], parts[1]) if parts[0] <= parts[1] else DateRange(parts[1], parts[0])
+
+
+def parse(text: str) -> ParsedQuery:
+    """Parse query text; never raises."""
+    q = ParsedQuery(text=text)
+    pending_or = False
+    for m in _TOKEN.finditer(text):
+        neg, key, quoted, bare = m.group(1), m.group(2), m.group(3), m.group(4)
+        if bare is not None:
+            if bare == "OR":
+                pending_or = bool(q.units)
+                continue
+            fm = _FILTER.match(bare)
+            if fm:
+                neg, key, value = fm.group(1), fm.group(2), fm.group(3)
+            else:
+                neg = "-" if bare.startswith("-") and len(bare) > 1 else ""
+                key, value = None, bare[1:] if neg else bare
+        else:
+            value = quoted
+        key = key.lower() if key else None
+        if key == "date":
+            rng = _date_range(value)
+            if rng:
+                q.dates.append(rng)
+                continue
+        elif key == "article":
+            if value.strip():
+                q.articles.append(value.strip())
+                continue
+        elif key == "title":
+            c = clause(value)
+            if c:
+                q.title.append(c)
+            continue
+        elif key:  # an unknown key: search its text too
+            value = f"{key} {value}"
+        c = clause(value)
+        if c is None:
+            continue
+        if neg:
+            q.excluded.append(c)
+        elif pending_or and q.units:
+            q.units[-1].alternatives.append(c)
+        else:
+            q.units.append(Unit([c]))
+        pending_or = False
+    return q
