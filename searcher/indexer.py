@@ -55,13 +55,19 @@ def _fingerprint(stat: FileStat, sha1: str) -> dict:
 
 def article_meta(art: Article) -> dict:
     """The stored metadata of an article document."""
-    return {"title": art.title, "date": art.date, "byline": art.byline,
+    return {"article": art.article, "title": art.title, "date": art.date, "byline": art.byline,
             "paragraphs": len(art.paragraphs), **_fingerprint(art.stat, art.sha1)}
+
+
+def _add_article_doc(writer, art: Article, meta: dict) -> None:
+    """The article document: metadata, and the article's syllables for article-level df."""
+    whole = "\n".join(art.paragraphs)
+    writer.add_document(kind=ARTICLE_DOC, article=art.article, meta=meta, asyl=whole, asylf=whole)
 
 
 def _add_article(writer, art: Article) -> None:
     date = art.date or ""
-    writer.add_document(kind=ARTICLE_DOC, article=art.article, meta=article_meta(art))
+    _add_article_doc(writer, art, article_meta(art))
     for n, text in enumerate(art.paragraphs):
         doc = {"kind": PARAGRAPH_DOC, "article": art.article, "para": n, "text": text,
                "syl": text, "sylf": text, "wordf": text}
@@ -75,8 +81,8 @@ def indexed_articles(ix) -> dict[str, dict]:
     out: dict[str, dict] = {}
     with ix.searcher() as s:
         for docnum in s.document_numbers(kind=ARTICLE_DOC):
-            f = s.stored_fields(docnum)
-            out[f["article"]] = f["meta"]
+            meta = s.stored_fields(docnum)["meta"]
+            out[meta["article"]] = meta
     return out
 
 
@@ -138,8 +144,7 @@ def update_index(corpus: Path, store: IndexStore, rebuild: bool = False,
                     # Touched, not changed: refresh the fingerprint only.
                     writer.delete_by_query(And([Term("kind", ARTICLE_DOC),
                                                 Term("article", stat.article)]))
-                    writer.add_document(kind=ARTICLE_DOC, article=art.article,
-                                        meta={**old, **_fingerprint(stat, art.sha1)})
+                    _add_article_doc(writer, art, {**old, **_fingerprint(stat, art.sha1)})
                     report.unchanged += 1
                 else:
                     if old is not None:

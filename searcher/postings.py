@@ -5,6 +5,8 @@ the document numbers of a term, so this reads them a block at a time from each s
 """
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.reading import TermNotFound
 
@@ -16,7 +18,17 @@ class PostingReader:
         self.reader = reader
         leaves = reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
         self.leaves = list(leaves)
+        self._offsets = [offset for _, offset in self.leaves]
+        self._columns: list | None = None
         self._df_cache: dict[tuple[str, str], int] = {}
+
+    def article_of(self, docnum: int) -> str:
+        """The article id of a document, from the `article` column (no stored-field read)."""
+        if self._columns is None:
+            self._columns = [leaf.column_reader("article") for leaf, _ in self.leaves]
+        i = bisect_right(self._offsets, docnum) - 1
+        value = self._columns[i][docnum - self._offsets[i]]
+        return value.decode("utf-8") if isinstance(value, bytes) else value
 
     def doc_frequency(self, field: str, term: str) -> int:
         key = (field, term)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 from .analysis import syllable_units
 from .normalize import fold_term, normalize_term
@@ -21,14 +22,22 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
 @dataclass(frozen=True)
 class QTerm:
-    """One query syllable: normalized term, folded term, and whether the user typed marks."""
+    """One query syllable: normalized term and folded term. ``exact`` terms prefer
+    matches spelled as typed: those typed with marks, and (see :func:`mark_exact`) those
+    typed without marks in a query that has marks elsewhere, when the index knows them."""
 
     term: str
     folded: str
+    strict: bool = False
 
     @property
-    def accented(self) -> bool:
+    def marked(self) -> bool:
+        """The user typed diacritics on it."""
         return self.term != self.folded
+
+    @property
+    def exact(self) -> bool:
+        return self.strict or self.term != self.folded
 
 
 @dataclass
@@ -82,6 +91,14 @@ class ParsedQuery:
 
     def positive_terms(self) -> list[QTerm]:
         return [t for u in self.units for c in u.alternatives for t in c.terms]
+
+    @property
+    def marked(self) -> bool:
+        """The user typed diacritics somewhere in the query."""
+        return any(t.marked for c in self._clauses() for t in c.terms)
+
+    def _clauses(self) -> list[Clause]:
+        return [*(c for u in self.units for c in u.alternatives), *self.excluded, *self.title]
 
 
 def clause(text: str) -> Clause | None:
@@ -151,4 +168,22 @@ def parse(text: str) -> ParsedQuery:
         else:
             q.units.append(Unit([c]))
         pending_or = False
+    return q
+
+
+def mark_exact(q: ParsedQuery, known: Callable[[str], bool]) -> ParsedQuery:
+    """In a query typed with diacritics, a syllable typed without them means just that
+    (`Nghi án`: `nghi`, not `nghị`), as long as ``known`` says the index has it; otherwise it
+    was typed lazily and any diacritics match. A query without any marks stays folded."""
+    if not q.marked:
+        return q
+
+    def fix(c: Clause) -> Clause:
+        terms = [t if t.marked or not known(t.term) else QTerm(t.term, t.folded, True)
+                 for t in c.terms]
+        return Clause(c.text, terms)
+
+    q.units = [Unit([fix(c) for c in u.alternatives]) for u in q.units]
+    q.excluded = [fix(c) for c in q.excluded]
+    q.title = [fix(c) for c in q.title]
     return q

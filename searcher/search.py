@@ -17,16 +17,18 @@ from whoosh.query import And, Or, Term, TermRange
 
 from .errors import IndexDamaged
 from .postings import PostingReader
-from .query import ParsedQuery, parse
-from .ranking import ParagraphTerms, excluded, highlight_spans, idf, score_paragraph
+from .query import ParsedQuery, mark_exact, parse
+from .ranking import (FOLD_WEIGHT, ParagraphTerms, QueryWeights, excluded, highlight_spans, idf,
+                      score_article, score_paragraph)
 from .snippets import make_snippet
 from .store import ARTICLE_DOC, PARAGRAPH_DOC, IndexStore
 
 CANDIDATES = 300          # paragraphs re-ranked per query (more when paging deep)
 COMMON_FRACTION = 0.08    # syllables in more paragraphs than this are skipped in retrieval...
 COMMON_MIN_DF = 2000      # ...if they are also in at least this many paragraphs
-ARTICLE_EVIDENCE = 0.3    # weight of an article's other matching paragraphs (--articles)
+ARTICLE_CANDIDATES = 40   # articles scored as wholes per query (--articles)
 TITLE_WEIGHT = 0.3        # weight of the article title's match in a paragraph's score
+ALL_WORDS_FIRST_MAX = 5   # queries of up to this many words rank complete matches first
 
 
 @dataclass
@@ -74,6 +76,30 @@ class _Candidate:
     all_matched: bool = False
     matched: int = 0
     matches: list = field(default_factory=list)
+    scored: object = None
+
+
+@dataclass
+class _Plan:
+    """What stage one found: weights, per-unit documents, compounds, exclusions, filters."""
+
+    weights: QueryWeights
+    units: list[dict[int, float]]
+    compound_docs: dict[int, float]
+    dropped: set[int]
+    allowed: set[int] | None
+
+
+def _wanted_terms(q: ParsedQuery) -> frozenset[str]:
+    clauses = [*(c for u in q.units for c in u.alternatives), *q.excluded]
+    return frozenset(t.folded for c in clauses for t in c.terms)
+
+
+def _order(q: ParsedQuery):
+    """Short queries: results holding every word first. Long ones (a headline, a question)
+    rank on the score, where matched words and closeness already count."""
+    tiered = len(q.units) <= ALL_WORDS_FIRST_MAX
+    return lambda c: (c.all_matched and tiered, c.score)
 
 
 class SearchEngine:
@@ -91,6 +117,7 @@ class SearchEngine:
             self.postings = PostingReader(self.reader)
             pointer = self.store.pointer() or {}
             self.paragraphs = int(pointer.get("paragraphs") or 0) or max(self.reader.doc_count(), 1)
+            self.articles = int(pointer.get("articles") or 0) or 1
             self.avg_len = self.reader.field_length("syl") / max(self.paragraphs, 1)
         except Exception as exc:
             raise IndexDamaged(f"the index at {self.store.path} is damaged "
@@ -117,12 +144,16 @@ class SearchEngine:
 
     # -- metadata ------------------------------------------------------------------------------
     def article_meta(self, article: str) -> dict:
+        """Title, date, byline... of an article (its article document is the one with
+        `meta`; it was added first, so it is usually the first one looked at)."""
         meta = self._meta.get(article)
         if meta is None:
             meta = {}
-            for docnum in self.searcher.document_numbers(kind=ARTICLE_DOC, article=article):
-                meta = self.reader.stored_fields(docnum).get("meta") or {}
-                break
+            for docnum in sorted(self._article_docs(article)):
+                stored = self.reader.stored_fields(docnum)
+                if "meta" in stored:
+                    meta = stored["meta"]
+                    break
             self._meta[article] = meta
         return meta
 
@@ -133,6 +164,11 @@ class SearchEngine:
             f = self.reader.stored_fields(docnum)
             out.append((f["para"], f["text"]))
         return sorted(out)
+
+    def _article_docs(self, article: str) -> list[int]:
+        """Live documents of an article (its article document included)."""
+        is_deleted = self.reader.is_deleted
+        return [d for d in self.postings.docs("article", article) if not is_deleted(d)]
 
     # -- retrieval -----------------------------------------------------------------------------
     def _df_folded(self, folded: str) -> int:
@@ -160,9 +196,9 @@ class SearchEngine:
             for d in title_docs or ():
                 f = self.reader.stored_fields(d)
                 if f.get("para") == 0:
-                    pt = ParagraphTerms.of(f["text"])
+                    pt = ParagraphTerms(f["text"])
                     if all(pt.find(c)[1] for c in q.title):
-                        articles.add(f["article"])
+                        articles.add(self.postings.article_of(d))
             docs = set()
             for a in articles:
                 docs.update(self.searcher.document_numbers(kind=PARAGRAPH_DOC, article=a))
@@ -202,7 +238,7 @@ class SearchEngine:
                suggest: bool = True) -> SearchResult:
         """Rank paragraphs (or articles) for ``text``; ``page`` counts from 1."""
         t0 = time.perf_counter()
-        q = parse(text)
+        q = mark_exact(parse(text), lambda term: self.postings.doc_frequency("syl", term) > 0)
         limit = max(1, limit)
         page = max(1, page)
         ranked, total = self._rank(q, need=limit * page, articles=articles)
@@ -218,75 +254,117 @@ class SearchEngine:
     def _rank(self, q: ParsedQuery, need: int, articles: bool) -> tuple[list[_Candidate], int]:
         allowed = self._filter_docs(q)
         if not q.units:
-            if allowed is None:
-                return [], 0
-            docs = sorted(allowed)
-            cands = [c for c in (self._candidate(d) for d in docs) if c]
-            cands = [c for c in cands if not excluded(c.pt, q)]
-            cands.sort(key=lambda c: (c.article, c.para))
-            if articles:
-                cands = list({c.article: c for c in reversed(cands)}.values())[::-1]
-            return cands, len(cands)
+            return self._filtered_only(q, allowed, articles)
+        plan = self._retrieve(q, allowed)
+        if articles:
+            ranked, total = self._rank_articles(q, plan, need)
+        else:
+            ranked, total = self._rank_paragraphs(q, plan, need)
+        self.last_candidates = ranked
+        return ranked, total
 
-        n = self.paragraphs
-        dfs: dict[str, int] = {}
-        for t in q.positive_terms():
-            dfs[t.folded] = self._df_folded(t.folded)
-        common = max(COMMON_MIN_DF, COMMON_FRACTION * n)
-        unit_df = [min(max(dfs[t.folded] for t in c.terms) for c in u.alternatives) for u in q.units]
+    def _filtered_only(self, q: ParsedQuery, allowed: set[int] | None, articles: bool):
+        """A query of filters only: the paragraphs they allow, in article order."""
+        if allowed is None:
+            return [], 0
+        cands = [c for c in (self._candidate(d) for d in sorted(allowed)) if c]
+        cands = [c for c in cands if not excluded(c.pt, q)]
+        cands.sort(key=lambda c: (c.article, c.para))
+        if articles:
+            cands = list({c.article: c for c in reversed(cands)}.values())[::-1]
+        return cands, len(cands)
+
+    def _retrieve(self, q: ParsedQuery, allowed: set[int] | None, level: str = "p") -> "_Plan":
+        """Stage one: for each distinctive query unit, the documents holding it and the idf
+        weight it brings them (as typed, or discounted for other diacritics). ``level``
+        "p" reads paragraph documents; "a" reads the article documents' syllable sets, so
+        weights are article-level idf."""
+        exact_field, folded_field = ("syl", "sylf") if level == "p" else ("asyl", "asylf")
+        n = self.paragraphs if level == "p" else self.articles
+        pr = self.postings
+
+        def df_fold(f: str) -> int:
+            return pr.doc_frequency(exact_field, f) + pr.doc_frequency(folded_field, f)
+
+        def docs_fold(f: str) -> set[int]:
+            return set(pr.docs(exact_field, f)) | set(pr.docs(folded_field, f))
+
+        df_folded = {t.folded: df_fold(t.folded) for t in q.positive_terms()}
+        df_exact = {t.term: pr.doc_frequency(exact_field, t.term)
+                    for t in q.positive_terms() if t.exact}
+        weights = QueryWeights.of(q, df_exact, df_folded, n)
+        common = max(COMMON_MIN_DF if level == "p" else COMMON_MIN_DF // 4, COMMON_FRACTION * n)
+
+        def df_as_typed(t) -> int:
+            return df_exact[t.term] if t.exact else df_folded[t.folded]
+
+        # A unit is distinctive when its rarest alternative, as typed, is not common.
+        unit_df = [min(max(df_as_typed(t) for t in c.terms) for c in u.alternatives)
+                   for u in q.units]
         distinctive = [i for i, df in enumerate(unit_df) if df <= common]
         use = distinctive or list(range(len(q.units)))
 
-        scores: dict[int, float] = {}
+        units: list[dict[int, float]] = []
         for i in use:
-            unit = q.units[i]
             unit_docs: dict[int, float] = {}
-            for c in unit.alternatives:
-                docs = self._clause_docs(c)
-                w = sum(idf(dfs[t.folded], n) for t in c.terms)
+            for w in weights.units[i]:
+                c = w.clause
                 exact = None
-                if any(t.accented for t in c.terms):
-                    exact = None
+                for t in c.terms:
+                    if t.exact:
+                        e = set(pr.docs(exact_field, t.term))
+                        exact = e if exact is None else exact & e
+                # Other spellings are read only when that is cheap (`hưu` is rare, while
+                # its folded `huu` also stands for the common `hữu`).
+                if exact is None or max(df_folded[t.folded] for t in c.terms) <= common:
+                    docs = None
                     for t in c.terms:
-                        if t.accented:
-                            e = set(self.postings.docs("syl", t.term))
-                            exact = e if exact is None else exact & e
-                for d in docs:
-                    v = w if exact is None or d in exact else w * 0.5
+                        d = docs_fold(t.folded)
+                        docs = d if docs is None else docs & d
+                else:
+                    docs = exact
+                for d in docs or ():
+                    v = w.exact if exact is None or d in exact else FOLD_WEIGHT * w.folded
                     if v > unit_docs.get(d, 0.0):
                         unit_docs[d] = v
-            for d, v in unit_docs.items():
-                scores[d] = scores.get(d, 0.0) + v
-        compounds = self._compounds(q)
-        compound_docs: dict[int, float] = {}
-        for word, w in compounds:
-            for d in self.postings.docs("wordf", word):
-                compound_docs[d] = compound_docs.get(d, 0.0) + w
-                if d in scores:
-                    scores[d] += 0.5 * w
-        if allowed is not None:
-            scores = {d: s for d, s in scores.items() if d in allowed}
+            units.append(unit_docs)
+        dropped: set[int] = set()
         for c in q.excluded:
             if len(c.terms) == 1:
                 t = c.terms[0]
-                drop = set(self.postings.docs("syl", t.term)) if t.accented else self._folded_docs(t.folded)
-                for d in drop:
-                    scores.pop(d, None)
-        total_docs = len(scores)
-        k = max(CANDIDATES, need * 3)
-        top = heapq.nlargest(k, scores.items(), key=lambda kv: kv[1])
+                dropped |= set(pr.docs(exact_field, t.term)) if t.exact else docs_fold(t.folded)
+        compound_docs: dict[int, float] = {}
+        for word, w in self._compounds(q):
+            for d in pr.docs("wordf", word):
+                compound_docs[d] = compound_docs.get(d, 0.0) + w
+        return _Plan(weights, units, compound_docs, dropped, allowed)
 
+    def _rank_paragraphs(self, q: ParsedQuery, plan: "_Plan", need: int):
+        """Stage two for paragraphs: re-rank the best candidates on their text."""
+        scores: dict[int, float] = {}
+        for unit_docs in plan.units:
+            for d, v in unit_docs.items():
+                scores[d] = scores.get(d, 0.0) + v
+        for d, w in plan.compound_docs.items():
+            if d in scores:
+                scores[d] += 0.5 * w
+        if plan.allowed is not None:
+            scores = {d: v for d, v in scores.items() if d in plan.allowed}
+        for d in plan.dropped:
+            scores.pop(d, None)
+        total = len(scores)
+        top = heapq.nlargest(max(CANDIDATES, need * 3), scores.items(), key=lambda kv: kv[1])
         cands: list[_Candidate] = []
         is_deleted = self.reader.is_deleted
+        wanted = _wanted_terms(q)
         for d, _ in top:
             if is_deleted(d):
-                total_docs -= 1
+                total -= 1
                 continue
-            c = self._candidate(d)
+            c = self._candidate(d, wanted)
             if c is None or excluded(c.pt, q):
                 continue
-            s = score_paragraph(c.pt, q, dfs, n, self.avg_len, compound_docs.get(d, 0.0))
-            c.score, c.all_matched, c.matched, c.matches = s.score, s.all_matched, s.matched, s.matches
+            self._score(c, plan, q)
             if c.matched:
                 cands.append(c)
         # The article's title counts: the title paragraph's score lifts its article's paragraphs.
@@ -294,30 +372,80 @@ class SearchEngine:
         for c in cands:
             if c.para != 0 and c.article in titles:
                 c.score += TITLE_WEIGHT * titles[c.article]
-        cands.sort(key=lambda c: (c.all_matched, c.score), reverse=True)
-        if articles:
-            best: dict[str, _Candidate] = {}
-            extra: dict[str, float] = {}
-            for c in cands:
-                if c.article not in best:
-                    best[c.article] = c
-                else:
-                    extra[c.article] = extra.get(c.article, 0.0) + c.score
-            for a, c in best.items():
-                c.score += ARTICLE_EVIDENCE * extra.get(a, 0.0)
-            cands = sorted(best.values(), key=lambda c: (c.all_matched, c.score), reverse=True)
-            # Counting distinct articles reads stored fields: exact for modest answers only.
-            total_docs = len({self.reader.stored_fields(d).get("article") for d in scores}) \
-                if len(scores) <= 3000 else len(best)
-        self.last_candidates = cands
-        return cands, max(total_docs, len(cands))
+        cands.sort(key=_order(q), reverse=True)
+        return cands, max(total, len(cands))
 
-    def _candidate(self, docnum: int) -> _Candidate | None:
+    def _score(self, c: _Candidate, plan: "_Plan", q: ParsedQuery) -> None:
+        s = score_paragraph(c.pt, plan.weights, self.avg_len, plan.compound_docs.get(c.docnum, 0.0))
+        c.score, c.all_matched, c.matched, c.matches = s.score, s.all_matched, s.matched, s.matches
+        c.scored = s
+
+    def _rank_articles(self, q: ParsedQuery, plan: "_Plan", need: int):
+        """Stage two for articles: the best candidate articles (by article-level idf of the
+        query words they hold) are scored as wholes over all their paragraphs, and shown by
+        their best paragraph."""
+        aplan = self._retrieve(q, None, level="a")
+        article_of = self.postings.article_of
+        is_deleted = self.reader.is_deleted
+        allowed_articles = None
+        if plan.allowed is not None:
+            allowed_articles = {article_of(d) for d in plan.allowed}
+        dropped = {article_of(d) for d in aplan.dropped}
+        scores: dict[str, float] = {}
+        for unit_docs in aplan.units:
+            for d, v in unit_docs.items():
+                if is_deleted(d):
+                    continue
+                a = article_of(d)
+                if a in dropped or (allowed_articles is not None and a not in allowed_articles):
+                    continue
+                scores[a] = scores.get(a, 0.0) + v
+        compounds: dict[str, float] = {}
+        for d, w in plan.compound_docs.items():
+            a = article_of(d)
+            if a in scores and w > compounds.get(a, 0.0):
+                compounds[a] = w
+        for a, w in compounds.items():
+            scores[a] += 0.5 * w
+        total = len(scores)
+        top = heapq.nlargest(max(ARTICLE_CANDIDATES, need * 2), scores.items(), key=lambda kv: kv[1])
+        wanted = _wanted_terms(q)
+        avg_article = self.avg_len * self.paragraphs / max(self.articles, 1)
+        ranked: list[_Candidate] = []
+        for a, _ in top:
+            paras: list[_Candidate] = []
+            for d in self._article_docs(a):
+                if plan.allowed is not None and d not in plan.allowed:
+                    continue
+                c = self._candidate(d, wanted, article=a)
+                if c is None:
+                    continue
+                if excluded(c.pt, q):
+                    paras = []
+                    break
+                self._score(c, plan, q)
+                paras.append(c)
+            matched = [c for c in paras if c.matched]
+            if not matched:
+                continue
+            lead = next((c.scored for c in paras if c.para == 0), None)
+            length = sum(len(c.pt) for c in paras)
+            score, all_matched = score_article([c.scored for c in matched], aplan.weights, length,
+                                               avg_article, compounds.get(a, 0.0), lead)
+            best_para = max(matched, key=lambda c: (c.matched, c.score))
+            best_para.score, best_para.all_matched = score, all_matched
+            ranked.append(best_para)
+        ranked.sort(key=_order(q), reverse=True)
+        return ranked, max(total, len(ranked))
+
+    def _candidate(self, docnum: int, wanted: frozenset[str] | None = None,
+                   article: str | None = None) -> _Candidate | None:
         f = self.reader.stored_fields(docnum)
         text = f.get("text")
         if text is None:
             return None
-        return _Candidate(docnum, f["article"], f["para"], text, ParagraphTerms.of(text))
+        return _Candidate(docnum, article or self.postings.article_of(docnum), f["para"], text,
+                          ParagraphTerms(text, wanted))
 
     def _hit(self, rank: int, c: _Candidate, q: ParsedQuery) -> Hit:
         meta = self.article_meta(c.article)

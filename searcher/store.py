@@ -29,12 +29,13 @@ from typing import Iterator
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
+from whoosh.formats import Existence
 
 from . import whoosh_compact
 from .analysis import syllable_analyzer, word_analyzer
 from .errors import IndexBusy, IndexDamaged, IndexMissing, SearcherError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3
 POINTER = "CURRENT.json"
 LOCK = "update.lock"
 _NAME = re.compile(r"^main_\d{4,}$")
@@ -43,12 +44,19 @@ _NAME = re.compile(r"^main_\d{4,}$")
 ARTICLE_DOC, PARAGRAPH_DOC = "a", "p"
 
 
+def _existence(field):
+    """Only which documents hold a term: for article-level document frequencies."""
+    field.format = Existence(field_boost=field.format.field_boost)
+    return field
+
+
 def make_schema() -> Schema:
-    """Paragraph documents carry the text fields; article documents carry the metadata."""
+    """Paragraph documents carry the text fields; article documents carry the metadata and
+    the set of the article's syllables (`asyl`, `asylf`), for article-level ranking."""
     return Schema(
 
         kind=ID,                             # ARTICLE_DOC or PARAGRAPH_DOC
-        article=ID(stored=True),
+        article=ID(sortable=True),           # a column: document -> article, cheaply
         para=STORED,
         date=ID,                             # YYYY-MM[-DD]: prefix and range filters
         text=STORED,                         # the paragraph exactly as in the file
@@ -58,6 +66,9 @@ def make_schema() -> Schema:
         syl=TEXT(analyzer=syllable_analyzer(), phrase=False),
         sylf=TEXT(analyzer=syllable_analyzer(folded=True, changed_only=True), phrase=False),
         wordf=TEXT(analyzer=word_analyzer(folded=True), phrase=False),
+        asyl=_existence(TEXT(analyzer=syllable_analyzer(), phrase=False)),
+        asylf=_existence(TEXT(analyzer=syllable_analyzer(folded=True, changed_only=True),
+                              phrase=False)),
     )
 
 

@@ -62,10 +62,10 @@ def restore_accents(engine, q: ParsedQuery) -> str | None:
         pt = cand.pt
         for p in pt.by_fold.get(order[0], ()):
             if p + n <= len(pt) and pt.folded[p:p + n] == order:
-                whole[tuple(pt.terms[p:p + n])] += 1
+                whole[tuple(pt.term(p + j) for j in range(n))] += 1
         for i, f in enumerate(order):
             for p in pt.by_fold.get(f, ()):
-                per[i][pt.terms[p]] += 1
+                per[i][pt.term(p)] += 1
     typed = tuple(order)
     if whole:
         best, count = whole.most_common(1)[0]
@@ -118,7 +118,7 @@ def suggest_for(engine, q: ParsedQuery, total: int) -> str | None:
         if fixed and fixed != q.text:
             text, q = fixed, parse(fixed)
             terms = q.positive_terms()
-    if terms and not any(t.accented for t in terms):
+    if terms and not q.marked:
         restored = restore_accents(engine, q)
         if restored:
             text = restored

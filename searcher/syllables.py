@@ -13,18 +13,25 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
-# A word character: letters and digits (not `_`), combining marks, and the zero-width
-# characters that may sit inside a word.
-_WCHAR = r"[^\W_]|[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u00ad\u200b-\u200d\u2060\ufeff]"
-_WORD = rf"[^\W_](?:{_WCHAR})*"
+# A word: letters and digits (not `_`), with any combining marks and zero-width characters
+# inside it.
+_INWORD = r"[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u00ad\u200b-\u200d\u2060\ufeff]"
+_WORD = rf"[^\W_]+(?:{_INWORD}+[^\W_]*)*"
 _URL = r"(?:[a-zA-Z][a-zA-Z0-9+.-]*://|www\.)[^\s<>\"'|]*[^\s<>\"'|.,;:!?)\]}]"
 _EMAIL = r"[\w.+-]+@[^\W_](?:[\w-]*\w)?(?:\.[^\W_](?:[\w-]*\w)?)+"
-# Joined units: word runs joined by - . / & (or , and : between digits), no spaces.
-_JOINED = rf"{_WORD}(?:(?:[-./&]|(?<=\d)[,:](?=\d)){_WORD})+"
-_UNIT = re.compile(
-    rf"(?P<url>{_URL})|(?P<email>{_EMAIL})|(?P<joined>{_JOINED})|(?P<word>{_WORD})|(?P<punct>\.\.\.+|==>|->|>>|[^\w\s])"
-)
+# A word, or word runs joined without spaces: one pattern, one scan of each word.
+_RUN = rf"{_WORD}(?:(?:[-./&]|(?<=\d)[,:](?=\d)){_WORD})*"
+_PUNCT = r"\.\.\.+|==>|->|>>|[^\w\s]"
+_UNIT = re.compile(rf"(?P<url>{_URL})|(?P<email>{_EMAIL})|(?P<word>{_RUN})|(?P<punct>{_PUNCT})")
+# Without `@`, `://` or `www.` in the text no URL or e-mail can match: skip trying them.
+_UNIT_PLAIN = re.compile(rf"(?P<word>{_RUN})|(?P<punct>{_PUNCT})")
 _PART = re.compile(_WORD)
+_SYLLABLE_RUNS = re.compile(rf"{_URL}|{_EMAIL}|{_RUN}")
+_SYLLABLE_RUNS_PLAIN = re.compile(_RUN)
+
+
+def _may_hold_address(text: str) -> bool:
+    return "@" in text or "://" in text or "www." in text
 _DIGITS_AND_SEPARATORS = re.compile(r"[\d.,:/-]+")
 
 SYLLABLE = "syllable"
@@ -52,15 +59,30 @@ class Unit:
 
 def split_units(text: str) -> Iterator[Unit]:
     """All units of ``text`` in order; whitespace is skipped."""
-    for m in _UNIT.finditer(text):
+    pattern = _UNIT if _may_hold_address(text) else _UNIT_PLAIN
+    for m in pattern.finditer(text):
         kind = m.lastgroup
         surface = m.group()
         if kind == "word":
-            kind = SYLLABLE
-        elif kind == "joined":
-            kind = NUMBER if _DIGITS_AND_SEPARATORS.fullmatch(surface) else CODE
+            if surface.isalnum() or _PART.fullmatch(surface):
+                kind = SYLLABLE
+            else:
+                kind = NUMBER if _DIGITS_AND_SEPARATORS.fullmatch(surface) else CODE
         elif kind in ("url", "email"):
             kind = CODE
         else:
             kind = PUNCT
         yield Unit(surface, m.start(), m.end(), kind)
+
+
+def syllable_surfaces(text: str) -> list[str]:
+    """The surfaces of the syllable stream (what :func:`searcher.analysis.syllable_units`
+    yields), without offsets: one C-level scan, for re-ranking many paragraphs quickly."""
+    out: list[str] = []
+    pattern = _SYLLABLE_RUNS if _may_hold_address(text) else _SYLLABLE_RUNS_PLAIN
+    for s in pattern.findall(text):
+        if s.isalnum() or _DIGITS_AND_SEPARATORS.fullmatch(s):
+            out.append(s)
+        else:
+            out.extend(_PART.findall(s))
+    return out

@@ -1,0 +1,282 @@
+"""Relevance and latency of searcher beside plain Whoosh baselines, in one run.
+
+    python scripts/eval_relevance.py [--shared PATH] [--articles 3000] [--queries 500]
+                                     [--skip-baselines] [--skip-oneshot] [--fresh]
+
+- VietNews known-item retrieval: a fixed sample of 3,000 articles and 500 of their queries
+  (titles, abstracts, titles with diacritics removed); MRR@10, success@1, success@10 at
+  article level (one hit per article);
+- XQuAD-vi question -> passage: recall@5, MRR@10;
+- judged queries on the bundled seeds (scripts/judged_seeds.json): MRR@10, success@1;
+- query latency (median, p95) of every system over the same queries;
+- one-shot `searcher search` wall time beside `python -c "from pyvi import ViTokenizer"`.
+
+Baselines, built here on the same paragraphs: plain Whoosh (StandardAnalyzer) and Whoosh with
+accent folding (StandardAnalyzer | CharsetFilter(accent_map)), both with OR queries (BM25F).
+Indexes are cached in the temp folder between runs (--fresh rebuilds them).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+from pathlib import Path
+
+from shared_data import PROJECT, SHARED, die, median, percentile, unpacked
+
+sys.path.insert(0, str(PROJECT))
+
+from searcher.indexer import update_index  # noqa: E402
+from searcher.search import SearchEngine  # noqa: E402
+from searcher.store import SCHEMA_VERSION, IndexStore  # noqa: E402
+
+CACHE = Path(tempfile.gettempdir()) / "searcher-eval"
+
+
+def strip_diacritics(text: str) -> str:
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return unicodedata.normalize("NFC", "".join(c for c in text if not unicodedata.combining(c)))
+
+
+# -- data sets -------------------------------------------------------------------------------
+
+def vietnews_sample(shared: Path, n_articles: int, n_queries: int):
+    root = unpacked(shared / "eval" / "vietnews-val.tar.xz", "vietnews-val")
+    files = sorted((root / "articles").glob("*.txt"))
+    rng = random.Random(0)
+    sample = sorted(rng.sample(files, min(n_articles, len(files))))
+    ids = {f.stem for f in sample}
+    queries = [json.loads(line) for line in (root / "queries.jsonl").read_text(encoding="utf-8").splitlines()]
+    queries = [q for q in queries if q["article"] in ids]
+    queries = sorted(random.Random(1).sample(queries, min(n_queries, len(queries))), key=lambda q: q["qid"])
+    return sample, queries
+
+
+def xquad(shared: Path):
+    root = shared / "eval" / "xquad-vi"
+    if not (root / "passages.jsonl").is_file():
+        die(f"{root} missing: put the shared data beside the project or pass --shared")
+    passages = [json.loads(x) for x in (root / "passages.jsonl").read_text(encoding="utf-8").splitlines()]
+    queries = [json.loads(x) for x in (root / "queries.jsonl").read_text(encoding="utf-8").splitlines()]
+    return passages, queries
+
+
+def make_corpus(folder: Path, articles: dict[str, str]) -> Path:
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    for aid, text in articles.items():
+        (folder / f"{aid}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+# -- systems ---------------------------------------------------------------------------------
+
+class Ours:
+    name = "searcher"
+
+    def __init__(self, corpus: Path, index: Path, fresh: bool):
+        store = IndexStore(index)
+        pointer = store.pointer() if index.exists() else None
+        if fresh or not pointer or pointer.get("schema") != SCHEMA_VERSION:
+            update_index(corpus, store, rebuild=True)
+        self.engine = SearchEngine(index)
+
+    def articles(self, query: str, k: int = 10) -> list[str]:
+        r = self.engine.search(query, limit=k, articles=True, suggest=False)
+        return [h.article for h in r.hits]
+
+
+class WhooshBaseline:
+    """One Whoosh document per paragraph; an article ranks by its best paragraph."""
+
+    def __init__(self, name: str, corpus: Path, index: Path, folding: bool, fresh: bool):
+        from whoosh import index as wi
+        from whoosh.analysis import CharsetFilter, StandardAnalyzer
+        from whoosh.fields import ID, TEXT, Schema
+        from whoosh.support.charset import accent_map
+
+        self.name = name
+        analyzer = StandardAnalyzer() | CharsetFilter(accent_map) if folding else StandardAnalyzer()
+        if fresh or not wi.exists_in(str(index)):
+            shutil.rmtree(index, ignore_errors=True)
+            index.mkdir(parents=True)
+            ix = wi.create_in(str(index), Schema(article=ID(stored=True), text=TEXT(analyzer=analyzer)))
+            w = ix.writer(limitmb=256)
+            for f in sorted(corpus.glob("*.txt")):
+                for line in f.read_text(encoding="utf-8").split("\n"):
+                    if line.strip():
+                        w.add_document(article=f.stem, text=line)
+            w.commit()
+        self.ix = wi.open_dir(str(index))
+        self.searcher = self.ix.searcher()
+        from whoosh.qparser import OrGroup, QueryParser
+
+        self.parser = QueryParser("text", self.ix.schema, group=OrGroup)
+
+    def articles(self, query: str, k: int = 10) -> list[str]:
+        q = self.parser.parse(query)
+        seen: list[str] = []
+        for hit in self.searcher.search(q, limit=k * 8):
+            if hit["article"] not in seen:
+                seen.append(hit["article"])
+                if len(seen) == k:
+                    break
+        return seen
+
+
+# -- metrics ---------------------------------------------------------------------------------
+
+def evaluate(system, queries: list[tuple[str, set[str]]]) -> dict:
+    rr, s1, s5, s10, times = [], 0, 0, 0, []
+    for text, relevant in queries:
+        t = time.perf_counter()
+        got = system.articles(text, 10)
+        times.append((time.perf_counter() - t) * 1000)
+        rank = next((i + 1 for i, a in enumerate(got) if a in relevant), None)
+        rr.append(1 / rank if rank else 0.0)
+        s1 += rank == 1
+        s5 += bool(rank and rank <= 5)
+        s10 += bool(rank)
+    n = max(len(queries), 1)
+    return {"mrr10": sum(rr) / n, "s1": s1 / n, "s5": s5 / n, "s10": s10 / n,
+            "median_ms": median(times), "p95_ms": percentile(times, 0.95)}
+
+
+def print_table(title: str, rows: list[tuple[str, dict]], cols: list[tuple[str, str]]) -> None:
+    print(f"\n{title}")
+    print(f"  {'system':<26}" + "".join(f"{label:>12}" for label, _ in cols))
+    for name, m in rows:
+        print(f"  {name:<26}" + "".join(
+            f"{m[key]:>12.1f}" if key.endswith("_ms") else f"{m[key]:>12.3f}" for _, key in cols))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--shared", default=str(SHARED), help="the shared data folder")
+    ap.add_argument("--articles", type=int, default=3000)
+    ap.add_argument("--queries", type=int, default=500)
+    ap.add_argument("--skip-baselines", action="store_true")
+    ap.add_argument("--skip-oneshot", action="store_true")
+    ap.add_argument("--only", choices=["vietnews", "xquad", "seeds"], help="one data set only")
+    ap.add_argument("--fresh", action="store_true", help="rebuild the cached indexes")
+    args = ap.parse_args()
+    shared = Path(args.shared)
+    CACHE.mkdir(parents=True, exist_ok=True)
+
+    metric_cols = [("MRR@10", "mrr10"), ("success@1", "s1"), ("success@10", "s10"),
+                   ("median ms", "median_ms"), ("p95 ms", "p95_ms")]
+
+    if args.only in (None, "vietnews"):
+        sample, queries = vietnews_sample(shared, args.articles, args.queries)
+        corpus = CACHE / f"vietnews-{args.articles}"
+        if args.fresh or not corpus.exists():
+            make_corpus(corpus, {f.stem: f.read_text(encoding="utf-8") for f in sample})
+        print(f"VietNews: {len(sample):,} articles, {len(queries)} queries per set")
+        systems = [Ours(corpus, CACHE / f"vietnews-{args.articles}-ours", args.fresh)]
+        if not args.skip_baselines:
+            systems.append(WhooshBaseline("whoosh plain", corpus, CACHE / f"vietnews-{args.articles}-plain", False, args.fresh))
+            systems.append(WhooshBaseline("whoosh folded", corpus, CACHE / f"vietnews-{args.articles}-fold", True, args.fresh))
+        sets = {
+            "titles": [(q["title"], {q["article"]}) for q in queries],
+            "titles without diacritics": [(strip_diacritics(q["title"]), {q["article"]}) for q in queries],
+            "abstracts": [(q["abstract"], {q["article"]}) for q in queries],
+        }
+        all_times: dict[str, list] = {}
+        for set_name, qs in sets.items():
+            rows = [(s.name, evaluate(s, qs)) for s in systems]
+            print_table(f"VietNews {set_name} (targets: titles >= 0.93, without diacritics >= 0.92, "
+                        f"abstracts >= 0.96)" if set_name == "titles" else f"VietNews {set_name}",
+                        rows, metric_cols)
+        if not args.skip_oneshot:
+            oneshot(CACHE / f"vietnews-{args.articles}-ours", corpus, queries[0]["title"])
+
+    if args.only in (None, "xquad"):
+        passages, xq = xquad(shared)
+        corpus = CACHE / "xquad"
+        if args.fresh or not corpus.exists():
+            make_corpus(corpus, {p["pid"]: p["text"] for p in passages})
+        systems = [Ours(corpus, CACHE / "xquad-ours", args.fresh)]
+        if not args.skip_baselines:
+            systems.append(WhooshBaseline("whoosh plain", corpus, CACHE / "xquad-plain", False, args.fresh))
+            systems.append(WhooshBaseline("whoosh folded", corpus, CACHE / "xquad-fold", True, args.fresh))
+        qs = [(q["question"], set(q["relevant_pids"])) for q in xq]
+        rows = [(s.name, evaluate(s, qs)) for s in systems]
+        print_table(f"XQuAD-vi: {len(passages)} passages, {len(qs):,} questions", rows,
+                    [("recall@5", "s5"), ("MRR@10", "mrr10"), ("median ms", "median_ms"), ("p95 ms", "p95_ms")])
+
+    if args.only in (None, "seeds"):
+        judged = json.loads((PROJECT / "scripts" / "judged_seeds.json").read_text(encoding="utf-8"))
+        corpus = PROJECT / "seeds"
+        ours = Ours(corpus, CACHE / "seeds-ours", True)
+        systems = [ours]
+        if not args.skip_baselines:
+            systems.append(WhooshBaseline("whoosh plain", corpus, CACHE / "seeds-plain", False, True))
+            systems.append(WhooshBaseline("whoosh folded", corpus, CACHE / "seeds-fold", True, True))
+        rows = []
+        for s in systems:
+            rows.append((s.name, evaluate_paragraphs(s, judged)))
+        print_table(f"Seeds: {len(judged)} judged queries (paragraph level)", rows,
+                    [("MRR@10", "mrr10"), ("success@1", "s1"), ("success@10", "s10")])
+
+
+def evaluate_paragraphs(system, judged: list[dict]) -> dict:
+    """Judged seed queries name relevant paragraphs as `article#n`."""
+    rr, s1, s10 = [], 0, 0
+    for j in judged:
+        relevant = set(j["relevant"])
+        if isinstance(system, Ours):
+            r = system.engine.search(j["query"], limit=10, suggest=False)
+            got = [f"{h.article}#{h.paragraph}" for h in r.hits]
+        else:
+            got = paragraphs_of_baseline(system, j["query"])
+        rank = next((i + 1 for i, g in enumerate(got) if g in relevant), None)
+        rr.append(1 / rank if rank else 0.0)
+        s1 += rank == 1
+        s10 += bool(rank)
+    n = max(len(judged), 1)
+    return {"mrr10": sum(rr) / n, "s1": s1 / n, "s10": s10 / n}
+
+
+def paragraphs_of_baseline(system: WhooshBaseline, query: str) -> list[str]:
+    q = system.parser.parse(query)
+    out = []
+    counters: dict[str, int] = {}
+    # Paragraph numbers are the order of documents within each article.
+    for hit in system.searcher.search(q, limit=10):
+        art = hit["article"]
+        docnum = hit.docnum
+        first = min(d for d in system.searcher.document_numbers(article=art))
+        out.append(f"{art}#{docnum - first}")
+        counters[art] = counters.get(art, 0) + 1
+    return out
+
+
+def oneshot(index: Path, corpus: Path, query: str, runs: int = 5) -> None:
+    env = {**os.environ, "PYTHONPATH": str(PROJECT)}
+
+    def wall(cmd):
+        times = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            times.append(time.perf_counter() - t)
+        return median(times)
+
+    ours = wall([sys.executable, "-m", "searcher", "--index", str(index), "--corpus", str(corpus),
+                 "search", query])
+    pyvi = wall([sys.executable, "-c", "from pyvi import ViTokenizer"])
+    print(f"\none-shot `searcher search` (title query, 3,000-article index), median of {runs}: "
+          f"{ours * 1000:.0f} ms; `from pyvi import ViTokenizer`: {pyvi * 1000:.0f} ms; "
+          f"ratio {ours / pyvi:.2f} (target <= 0.30)")
+
+
+if __name__ == "__main__":
+    main()
