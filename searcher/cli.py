@@ -95,8 +95,8 @@ def analyze(text: tuple[str, ...], as_json: bool) -> None:
                    f"{safe(t.term)}  {safe(t.folded)}")
 
 
-@cli.command()
-@click.argument("query", nargs=-1, required=True)
+@cli.command(context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]})
+@click.argument("query", nargs=-1, required=True, type=click.UNPROCESSED)
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True,
               help="Hits per page.")
 @click.option("--page", type=click.IntRange(1, 100_000), default=1, show_default=True,
@@ -113,7 +113,7 @@ def search(settings: Settings, query: tuple[str, ...], limit: int, page: int, ar
     engine = open_engine(settings)
     colour = use_colour(json_output=as_json)
     batch = query == ("-",)
-    lines = (line.rstrip("\r\n") for line in sys.stdin) if batch else [" ".join(query)]
+    lines = (line.rstrip("\r\n") for line in sys.stdin) if batch else [join_query(query)]
     found = False
     try:
         for text in lines:
@@ -135,6 +135,13 @@ def search(settings: Settings, query: tuple[str, ...], limit: int, page: int, ar
         engine.close()
     if not batch and not found:
         raise click.exceptions.Exit(EXIT_NOTHING)
+
+
+def join_query(args: tuple[str, ...]) -> str:
+    """One query from the command line's words; an excluded argument holding spaces (the
+    shell ate its quotes: `-"Công an"`) is an excluded phrase."""
+    return " ".join(f'-"{a[1:]}"' if a.startswith("-") and " " in a.strip() and '"' not in a else a
+                    for a in args)
 
 
 def safe_line(text: str) -> str:

@@ -114,9 +114,10 @@ def scan(root: Path) -> Iterator[FileStat]:
             path = Path(dirpath) / name
             try:
                 st = path.stat()
-            except OSError:
-                continue  # vanished while we walked
-            if not os.path.isfile(path):
+            except OSError:  # a broken link, or gone while we walked: load() reports it
+                yield FileStat(article_id(path, root), path, -1, 0)
+                continue
+            if os.path.isdir(path):
                 continue
             yield FileStat(article_id(path, root), path, st.st_size, st.st_mtime_ns)
 

@@ -20,7 +20,7 @@ from .store import ARTICLE_DOC, PARAGRAPH_DOC, SCHEMA_VERSION, IndexStore
 
 # Updates touching at least this many articles use worker processes.
 PARALLEL_THRESHOLD = 200
-WRITER_MB = 256  # Whoosh's in-memory posting pool per process before it spills to disk
+WRITER_MB = 128  # Whoosh's in-memory posting pool per process before it spills to disk
 
 ProgressFn = Callable[[int, int], None]
 WarnFn = Callable[[str], None]

@@ -21,6 +21,7 @@ import fcntl
 import json
 import os
 import re
+import shutil
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -218,6 +219,9 @@ class IndexStore:
         current = self.pointer()
         live = current["name"] if current else None
         for name in self._names():
+            if re.match(r"^main_\d{4,}\.tmp$", name):  # a writer's scratch folder
+                shutil.rmtree(self.path / name, ignore_errors=True)
+                continue
             m = re.match(r"^_?(main_\d{4,})_", name)
             if m and m.group(1) != live:
                 try:

@@ -1,0 +1,196 @@
+"""The index lifecycle on real folders: incremental updates, bad files, locking, schema
+versions, and crash safety (kill -9 part-way through a build)."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import SEEDS, Searcher
+from searcher.store import POINTER, IndexStore
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def texts(s: Searcher, *query: str) -> list[str]:
+    return [h["text"] for h in s.json(*query, extra=("--limit", "50"))["hits"]]
+
+
+def test_add_change_and_remove_articles(corpus, tmp_path):
+    s = Searcher(corpus, tmp_path / "index")
+    first = s.run("index")
+    assert first.exit_code == 0, first.output
+    assert first.stdout.strip() == first.stdout.strip().splitlines()[-1]
+    assert "+5 added, 0 updated, 0 removed: 5 articles, 76 paragraphs in" in first.stdout
+    assert texts(s, "Quỳnh Lưu") == []
+
+    (corpus / "sub").mkdir()
+    (corpus / "sub" / "new.txt").write_text(
+        " date 2025-01\nNgư dân Quỳnh Lưu ra khơi\nHuyện Quỳnh Lưu có nhiều tàu cá.\nMinh Châu\n",
+        encoding="utf-8")
+    added = s.run("index")
+    assert "+1 added, 0 updated, 0 removed: 6 articles, 79 paragraphs" in added.stdout
+    data = s.json("Quỳnh", "Lưu")
+    assert {h["article"] for h in data["hits"]} == {"sub/new"}
+    assert data["hits"][0]["date"] == "2025-01"
+    assert data["hits"][0]["title"] == "Ngư dân Quỳnh Lưu ra khơi"
+
+    time.sleep(0.01)
+    (corpus / "sub" / "new.txt").write_text("Ngư dân Diễn Châu ra khơi\nTàu cá đã về bến.\n",
+                                            encoding="utf-8")
+    changed = s.run("index")
+    assert "+0 added, 1 updated, 0 removed: 6 articles, 78 paragraphs" in changed.stdout
+    assert texts(s, "Quỳnh", "Lưu") == []
+    assert texts(s, "Diễn Châu")[0] == "Ngư dân Diễn Châu ra khơi"
+
+    (corpus / "004_13a519dd43a9bdc2.txt").unlink()
+    removed = s.run("index")
+    assert "+0 added, 0 updated, 1 removed: 5 articles" in removed.stdout
+    assert not any("Gia Lai" in t for t in texts(s, "Gia", "Lai"))
+
+    # Touched but unchanged: nothing is re-indexed.
+    os.utime(corpus / "000_18ff46b963d0eb4c.txt")
+    again = s.run("index")
+    assert "+0 added, 0 updated, 0 removed: 5 articles" in again.stdout
+
+    stats = json.loads(s.run("stats", "--json").stdout)
+    assert stats["articles"] == 5 and stats["paragraphs"] == 78 - 14
+    assert set(stats) == {"articles", "paragraphs", "terms", "index_bytes", "corpus", "index", "updated"}
+    assert stats["index_bytes"] > 0 and stats["terms"] > 100
+
+
+def test_bad_files_are_warned_about_and_skipped(corpus, tmp_path):
+    (corpus / "latin1.txt").write_bytes("Tin t\xe1c m\xe1y".encode("latin-1"))
+    (corpus / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR")
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "blank.txt").write_text("\u00a0 \n\n  \n", encoding="utf-8")
+    (corpus / "broken.txt").symlink_to(corpus / "does-not-exist")
+    (corpus / "bom.txt").write_bytes("\ufeffBài có BOM về Quảng Trị\n".encode("utf-8"))
+    (corpus / "utf16.txt").write_bytes("Bài UTF-16 về Kon Tum\n".encode("utf-16"))
+    (corpus / "controls.txt").write_text("Tiêu đề\x1b]52;c;ZXZpbA==\x07 lạ\nNội dung\x1b[2J ở đây\n",
+                                         encoding="utf-8")
+    s = Searcher(corpus, tmp_path / "index")
+    result = s.run("index")
+    assert result.exit_code == 0
+    for name in ("latin1.txt", "binary.txt", "empty.txt", "blank.txt", "broken.txt"):
+        assert any(name in line and "skipped" in line for line in result.stderr.splitlines()), name
+    assert "Traceback" not in result.output
+    assert "+8 added" in result.stdout and "5 skipped" in result.stdout
+    assert s.json("Quảng", "Trị")["hits"][0]["article"] == "bom"
+    assert s.json("Kon", "Tum")["hits"][0]["article"] == "utf16"
+    # Control sequences from an article never reach the terminal raw.
+    human = s.run("search", "Nội dung")
+    assert "\x1b" not in human.stdout and "\x07" not in human.stdout
+    data = s.json("Nội", "dung")
+    assert "\x1b[2J" in data["hits"][0]["text"]  # JSON keeps the text, escaped
+    raw = s.run("search", "--json", "Nội dung").stdout
+    assert "\x1b" not in raw and "\\u001b" in raw
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
+def test_unreadable_file_is_skipped(corpus, tmp_path):
+    secret = corpus / "secret.txt"
+    secret.write_text("Bí mật\n", encoding="utf-8")
+    secret.chmod(0)
+    result = Searcher(corpus, tmp_path / "index").run("index")
+    assert result.exit_code == 0 and "secret.txt" in result.stderr
+
+
+def test_missing_corpus_and_corpus_that_is_a_file(tmp_path):
+    s = Searcher(tmp_path / "nope", tmp_path / "index")
+    result = s.run("index")
+    assert result.exit_code == 2 and "corpus folder not found" in result.stderr
+    f = tmp_path / "file.txt"
+    f.write_text("x")
+    result = Searcher(f, tmp_path / "index").run("index")
+    assert result.exit_code == 2 and "not a folder" in result.stderr
+
+
+def test_second_update_is_refused_while_one_runs(corpus, tmp_path):
+    index = tmp_path / "index"
+    s = Searcher(corpus, index)
+    assert s.run("index").exit_code == 0
+    with IndexStore(index).update_lock():
+        result = s.run("index")
+        assert result.exit_code == 2
+        assert "being updated" in result.stderr
+        # Searching is not blocked by the writer.
+        assert s.run("search", "Nghệ An").exit_code == 0
+    assert s.run("index").exit_code == 0
+
+
+def test_index_from_another_schema_version(corpus, tmp_path):
+    index = tmp_path / "index"
+    s = Searcher(corpus, index)
+    assert s.run("index").exit_code == 0
+    pointer = json.loads((index / POINTER).read_text())
+    pointer["schema"] = 0
+    (index / POINTER).write_text(json.dumps(pointer))
+    result = s.run("search", "Nghệ An")
+    assert result.exit_code == 2 and "searcher index --rebuild" in result.stderr
+    assert "Traceback" not in result.output
+    rebuilt = s.run("index")
+    assert rebuilt.exit_code == 0 and "rebuilt from scratch" in rebuilt.stdout
+    assert s.run("search", "Nghệ An").exit_code == 0
+
+
+def _big_corpus(folder: Path, copies: int) -> None:
+    """Many distinct articles made from the seeds (each copy gets its own word)."""
+    seeds = sorted(SEEDS.glob("*.txt"))
+    for i in range(copies):
+        src = seeds[i % len(seeds)]
+        text = src.read_text(encoding="utf-8")
+        (folder / f"bulk{i // 100}").mkdir(exist_ok=True)
+        (folder / f"bulk{i // 100}" / f"copy{i}.txt").write_text(
+            text + f"\nMã số bài viết số{i}\n", encoding="utf-8")
+
+
+QUERIES = ["cong an nghe an", "Thùy Dương", "Gia Lai", '"phong trào toàn dân"', "hoạt động"]
+
+
+def _answers(corpus: Path, index: Path) -> list:
+    s = Searcher(corpus, index)
+    out = []
+    for q in QUERIES:
+        data = s.json(q, extra=("--limit", "20"))
+        out.append((data["total"], [(h["article"], h["paragraph"], h["text"], h["highlights"])
+                                    for h in data["hits"]]))
+    return out
+
+
+@pytest.mark.parametrize("mode", ["update", "rebuild"])
+def test_kill_9_part_way_leaves_the_previous_index_answering(corpus, tmp_path, mode):
+    index = tmp_path / "index"
+    assert Searcher(corpus, index).run("index").exit_code == 0
+    before = _answers(corpus, index)
+    _big_corpus(corpus, 600)
+    cmd = [sys.executable, "-m", "searcher", "--corpus", str(corpus), "--index", str(index), "index"]
+    if mode == "rebuild":
+        cmd.append("--rebuild")
+    env = {**os.environ, "PYTHONPATH": str(PROJECT)}
+    killed = 0
+    for delay in (0.8, 1.6, 2.4):
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                start_new_session=True)
+        time.sleep(delay)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)  # the build and its worker processes
+            killed += 1
+        proc.wait()
+        if proc.returncode == 0:
+            break  # finished before the kill: the new index is complete
+        assert _answers(corpus, index) == before
+    assert killed, "the build finished before any kill; make the corpus bigger"
+    # The next update recovers on its own and sees everything.
+    final = Searcher(corpus, index).run("index")
+    assert final.exit_code == 0, final.output
+    assert "605 articles" in final.stdout
+    leftovers = [n for n in os.listdir(index) if n.startswith("main_") and
+                 not n.startswith(json.loads((index / POINTER).read_text())["name"])]
+    assert leftovers == []

@@ -1,0 +1,196 @@
+"""Search on the real seed index through the real CLI: ranking, diacritics, query language,
+highlights, JSON, exit codes."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from searcher.normalize import fold_term, normalize_term
+from searcher.query import parse
+
+HIT_KEYS = {"rank", "score", "article", "paragraph", "title", "date", "text", "highlights", "snippet"}
+
+
+def hits(data: dict) -> list[tuple[str, int]]:
+    return [(h["article"], h["paragraph"]) for h in data["hits"]]
+
+
+def folded_words(text: str) -> str:
+    return " ".join(fold_term(normalize_term(w)) for w in text.split())
+
+
+def test_json_follows_the_contract(seeds):
+    data = seeds.json("cong", "an", "nghe", "an")
+    assert set(data) == {"query", "total", "page", "took_ms", "suggestion", "hits"}
+    assert data["query"] == "cong an nghe an" and data["page"] == 1 and data["total"] >= len(data["hits"])
+    assert data["hits"], "the seeds mention Công an tỉnh Nghệ An"
+    for rank, h in enumerate(data["hits"], 1):
+        assert set(h) == HIT_KEYS and h["rank"] == rank
+        assert h["date"] is None or len(h["date"]) >= 7
+    top = data["hits"][0]
+    assert top["text"] == "Lễ ký kết giữa Công an tỉnh Nghệ An và Hội Cựu CAND tỉnh Nghệ An."
+    assert top["highlights"] == [[15, 22], [28, 35], [57, 64]]
+
+
+def test_highlights_cover_whole_matched_words_in_order(seeds):
+    for query in ("cong an nghe an", "Thanh Hoá", "hoạt động", '"phong trào toàn dân"', "COVID ANTQ"):
+        for h in seeds.json(query)["hits"]:
+            spans = h["highlights"]
+            assert spans == sorted(spans)
+            for (s1, e1), (s2, _) in zip(spans, spans[1:]):
+                assert e1 <= s2
+            words = set(folded_words(query.replace('"', "")).split())
+            for s, e in spans:
+                piece = h["text"][s:e]
+                assert piece == piece.strip() and piece
+                assert s == 0 or not h["text"][s - 1].isalnum()
+                assert e == len(h["text"]) or not h["text"][e].isalnum()
+                assert set(folded_words(piece).split()) <= words
+
+
+def test_text_is_the_paragraph_exactly_as_in_the_file(seeds, seed_index):
+    corpus_dir, _ = seed_index
+    data = seeds.json("Quang cảnh hội nghị")
+    top = data["hits"][0]
+    lines = [l for l in (corpus_dir / f"{top['article']}.txt").read_text(encoding="utf-8").split("\n") if l.strip()]
+    assert top["text"] == lines[top["paragraph"]]
+
+
+def test_exact_diacritics_rank_above_folded_matches(seeds):
+    data = seeds.json("Gia", "Lai")
+    assert "Gia Lai" in data["hits"][0]["text"]
+    texts = [h["text"] for h in data["hits"]]
+    assert any("giá lại" in t.lower() for t in texts[1:]), "folded matches still found, lower"
+
+
+def test_query_without_diacritics_matches_folded_forms(seeds):
+    data = seeds.json("thanh", "hoa")
+    assert any("Thanh Hóa" in h["text"] for h in data["hits"][:3])
+
+
+def test_old_and_new_tone_placement_are_one_word(seeds):
+    data = seeds.json("Thùy", "Dương")
+    top2 = {h["text"] for h in data["hits"][:2]}
+    assert top2 == {"Thùy Dương", "Thuỳ Dương"}
+    assert {h["text"] for h in seeds.json("Thuỳ Dương")["hits"][:2]} == top2
+
+
+def test_misplaced_tone_mark_is_found(seeds):
+    data = seeds.json("hoạt", "động")
+    assert any("họat động" in h["text"] for h in data["hits"])
+    hit = next(h for h in data["hits"] if "họat động" in h["text"])
+    assert any(hit["text"][s:e] == "họat động" for s, e in hit["highlights"])
+
+
+def test_adjacent_words_outrank_scattered_ones(seeds):
+    data = seeds.json("an", "ninh")
+    assert "an ninh" in data["hits"][0]["text"].lower()
+    ranks = {(h["article"], h["paragraph"]): h["rank"] for h in data["hits"]}
+    adjacent = [r for h, r in zip(data["hits"], ranks.values()) if "an ninh" in h["text"].lower()]
+    # `Công an ... Ninh Bình` (the first article's opening paragraph) comes after every `an ninh`.
+    scattered = ranks.get(("000_18ff46b963d0eb4c", 0))
+    assert scattered is None or scattered > max(adjacent)
+
+
+def test_phrase_requires_adjacency(seeds):
+    data = seeds.json('"phong trào toàn dân"')
+    assert data["hits"]
+    for h in data["hits"]:
+        assert "phong trào toàn dân" in h["text"].lower()
+
+
+def test_excluded_word_and_phrase(seeds):
+    for h in seeds.json("hội", "nghị", "-Nghệ")["hits"]:
+        assert "nghệ" not in h["text"].lower()
+    for h in seeds.json("hội", "nghị", '-"Công an"')["hits"]:
+        assert "công an" not in h["text"].lower()
+
+
+def test_or_gives_alternatives(seeds):
+    data = seeds.json("Gia Lai OR Hòa Bình")
+    texts = " ".join(h["text"] for h in data["hits"])
+    assert "Gia Lai" in texts and "Hòa Bình" in texts
+
+
+def test_filters(seeds):
+    assert {a for a, _ in hits(seeds.json("date:2024", "công", "an"))} == {"000_18ff46b963d0eb4c"}
+    assert {a for a, _ in hits(seeds.json("date:2023..2024", "công", "an", extra=("--limit", "50")))} == \
+        {"000_18ff46b963d0eb4c", "001_4a8ed78d953e807b"}
+    assert {a for a, _ in hits(seeds.json("date:2023-06", "công", "an"))} == {"001_4a8ed78d953e807b"}
+    assert hits(seeds.json("date:2017", "công", "an")) == []
+    assert {a for a, _ in hits(seeds.json("article:004_13a519dd43a9bdc2", "hội", "nghị"))} == {"004_13a519dd43a9bdc2"}
+    titled = {a for a, _ in hits(seeds.json("title:Gia", "hội", "nghị"))}
+    assert titled == set(), "no seed title has Gia"
+    titled = {a for a, _ in hits(seeds.json('title:"an ninh"', "hội", "nghị"))}
+    assert titled == {"001_4a8ed78d953e807b"}
+
+
+@pytest.mark.parametrize("query", ['"unbalanced', "- x", "OR OR", ":", "date:", "title:", "date:abc x",
+                                   "- - OR", '-"', "a" * 10_000, "\x00", "((a))", "date:2020..2017 an"])
+def test_malformed_queries_are_read_leniently(seeds, query):
+    result = seeds.run("search", "--json", query)
+    assert result.exit_code in (0, 1), result.output
+    json.loads(result.stdout)
+
+
+def test_parse_reads_the_query_language():
+    q = parse('công an -"Ninh Bình" -xyz Gia OR Lai date:2017..2020 article:A1 title:ANTQ')
+    assert [[c.text for c in u.alternatives] for u in q.units] == [["công"], ["an"], ["Gia", "Lai"]]
+    assert [c.text for c in q.excluded] == ["Ninh Bình", "xyz"]
+    assert (q.dates[0].start, q.dates[0].end) == ("2017", "2020")
+    assert q.articles == ["A1"] and [c.text for c in q.title] == ["ANTQ"]
+
+
+def test_articles_gives_one_hit_per_article(seeds):
+    data = seeds.json("công", "an", extra=("--articles",))
+    arts = [h["article"] for h in data["hits"]]
+    assert len(arts) == len(set(arts)) == 5
+    assert data["total"] == 5
+
+
+def test_paging(seeds):
+    first = seeds.json("hội", "nghị", extra=("--limit", "3"))
+    second = seeds.json("hội", "nghị", extra=("--limit", "3", "--page", "2"))
+    assert [h["rank"] for h in second["hits"]] == [4, 5, 6]
+    assert not set(hits(first)) & set(hits(second))
+
+
+def test_suggestions(seeds):
+    assert seeds.json("chay than nhan tao")["suggestion"] == "chạy thận nhân tạo"
+    assert seeds.json("cong an nghe ann")["suggestion"] == "công an nghệ an"
+    assert seeds.json("Công an tỉnh Nghệ An")["suggestion"] is None
+
+
+def test_exit_codes(seeds):
+    assert seeds.run("search", "Nghệ An").exit_code == 0
+    assert seeds.run("search", "xyzzyqx").exit_code == 1
+    bad = seeds.run("search", "--limit", "0", "an")
+    assert bad.exit_code == 2 and "Traceback" not in bad.output
+
+
+def test_human_output_is_plain_without_a_terminal(seeds):
+    result = seeds.run("search", "cong an nghe an", "--limit", "2")
+    assert result.exit_code == 0
+    assert "\x1b" not in result.output
+    assert "Lễ ký kết giữa Công an tỉnh Nghệ An" in result.output
+    assert "000_18ff46b963d0eb4c ¶6" in result.output
+    assert "did you mean: công an nghệ an" in result.output
+
+
+def test_batch_queries_from_stdin_answer_in_order(seeds):
+    result = seeds.run("search", "-", "--json", "--limit", "1", input="an ninh\n\nxyzzyqx\nGia Lai\n")
+    assert result.exit_code == 0
+    lines = [json.loads(l) for l in result.stdout.splitlines()]
+    assert [l["query"] for l in lines] == ["an ninh", "xyzzyqx", "Gia Lai"]
+    assert lines[1]["hits"] == [] and lines[2]["hits"]
+
+
+def test_missing_index_is_built_first(corpus, tmp_path):
+    from conftest import Searcher
+
+    s = Searcher(corpus, tmp_path / "fresh-index")
+    result = s.run("search", "--json", "Nghệ An")
+    assert result.exit_code == 0
+    assert "building it" in result.stderr
+    assert json.loads(result.stdout)["hits"]
