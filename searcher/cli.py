@@ -216,9 +216,17 @@ def stats(settings: Settings, as_json: bool) -> None:
 @cli.command()
 @click.pass_obj
 def repl(settings: Settings) -> None:
-    """The interactive search prompt."""
-    raise SearcherError("the interactive REPL is not available in this version; "
-                        "use `searcher search QUERY`")
+    """The interactive search prompt (queries from stdin when it is not a terminal)."""
+    from .repl import Repl
+
+    session = Repl(settings, lambda: open_engine(settings))
+    try:
+        if sys.stdin.isatty():
+            session.run_interactive()
+        else:
+            session.run_lines(sys.stdin)
+    finally:
+        session.engine.close()
 
 
 def main() -> None:

@@ -1,0 +1,235 @@
+"""The interactive REPL: type a query, see ranked hits; `:commands` for the rest.
+
+The loop, its commands and its prompt are here; completion lives in
+:mod:`searcher.completion`, hit formatting in :mod:`searcher.output`. When stdin is not a
+terminal the same commands are read one per line, without a prompt, so the REPL is
+scriptable.
+"""
+from __future__ import annotations
+
+import shutil
+import sys
+from dataclasses import dataclass, field
+from typing import Callable, TextIO
+
+import click
+
+from .errors import SearcherError
+from .terminal import safe
+
+HELP = """\
+Type words to search; Enter on an empty line (or :more) shows the next page.
+  "exact phrase"   -word   -"phrase"   a OR b
+  date:2024  date:2023-06  date:2017..2020   article:ID   title:word
+Commands:
+  :more            next page of the last query
+  :open N          hit N's whole article, query words highlighted
+  :limit N         hits per page (now {limit})
+  :articles        one hit per article (now {articles})
+  :stats           corpus and index summary
+  :reindex         update the index from the corpus
+  :help            this text
+  :quit            leave (or Ctrl-D)"""
+
+
+@dataclass
+class ReplState:
+    limit: int = 10
+    articles: bool = False
+    query: str | None = None
+    page: int = 1
+    hits: dict[int, object] = field(default_factory=dict)  # rank -> Hit, last pages shown
+    last_total: int | None = None
+    last_ms: float | None = None
+
+
+class Repl:
+    """One REPL session over an open search engine."""
+
+    def __init__(self, settings, engine_factory: Callable, out: TextIO | None = None,
+                 colour: bool | None = None):
+        from .terminal import use_colour
+
+        self.settings = settings
+        self._engine_factory = engine_factory
+        self.engine = engine_factory()
+        self.out = out or sys.stdout
+        self.colour = use_colour(self.out) if colour is None else colour
+        self.state = ReplState()
+        self.vocabulary = None
+
+    # -- output -------------------------------------------------------------------------------
+    def echo(self, text: str = "") -> None:
+        click.echo(text, file=self.out, color=self.colour)
+
+    def error(self, message: str) -> None:
+        line = f"error: {safe(message)}"
+        self.echo(click.style(line, fg="red") if self.colour else line)
+
+    def toolbar(self) -> str:
+        e = self.engine
+        last = ""
+        if self.state.last_total is not None:
+            last = f" │ last: {self.state.last_total:,} hits in {self.state.last_ms:.1f} ms"
+        mode = " │ articles" if self.state.articles else ""
+        return f" {e.articles:,} articles · {e.paragraphs:,} paragraphs │ {safe(str(self.settings.index))}{last}{mode}"
+
+    # -- one line -------------------------------------------------------------------------------
+    def handle(self, line: str) -> bool:
+        """Run one input line; False when the session should end."""
+        text = line.strip()
+        try:
+            if not text:
+                if self.state.query is not None:
+                    self.more()
+                return True
+            if text.startswith(":"):
+                return self.command(text)
+            self.search(text, page=1)
+        except SearcherError as exc:
+            self.error(str(exc))
+        except KeyboardInterrupt:
+            self.echo("interrupted")
+        return True
+
+    def search(self, text: str, page: int) -> None:
+        from .output import format_result
+
+        result = self.engine.search(text, limit=self.state.limit, page=page,
+                                    articles=self.state.articles)
+        self.state.query, self.state.page = text, page
+        self.state.last_total, self.state.last_ms = result.total, result.took_ms
+        if page == 1:
+            self.state.hits = {}
+        self.state.hits.update({h.rank: h for h in result.hits})
+        if not result.hits and page > 1:
+            self.echo("no more results")
+            return
+        self.echo(format_result(result, self.state.articles, self.colour))
+
+    def more(self) -> None:
+        if self.state.query is None:
+            self.echo("no query yet")
+            return
+        self.search(self.state.query, self.state.page + 1)
+
+    def command(self, text: str) -> bool:
+        name, _, arg = text.partition(" ")
+        name, arg = name.lower(), arg.strip()
+        if name in (":quit", ":q", ":exit"):
+            return False
+        if name in (":help", ":h", ":?"):
+            self.echo(HELP.format(limit=self.state.limit,
+                                  articles="on" if self.state.articles else "off"))
+        elif name == ":more":
+            self.more()
+        elif name == ":open":
+            self.open(arg)
+        elif name == ":limit":
+            if not arg.isdigit() or not 1 <= int(arg) <= 1000:
+                raise SearcherError(":limit takes a number from 1 to 1000")
+            self.state.limit = int(arg)
+            self.echo(f"{self.state.limit} hits per page")
+        elif name == ":articles":
+            self.state.articles = not self.state.articles
+            self.echo(f"one hit per article: {'on' if self.state.articles else 'off'}")
+        elif name == ":stats":
+            self.stats()
+        elif name == ":reindex":
+            self.reindex()
+        else:
+            raise SearcherError(f"unknown command {name}; :help lists them")
+        return True
+
+    def open(self, arg: str) -> None:
+        """Hit N's whole article, query words highlighted; paged when longer than the screen."""
+        from .output import highlighted
+        from .query import mark_exact, parse
+        from .ranking import ParagraphTerms, highlight_spans, UnitMatch
+
+        if not arg.isdigit() or int(arg) not in self.state.hits:
+            shown = sorted(self.state.hits)
+            raise SearcherError(f":open takes the number of a hit shown"
+                                f"{f' ({shown[0]}–{shown[-1]})' if shown else ''}")
+        hit = self.state.hits[int(arg)]
+        q = mark_exact(parse(self.state.query or ""),
+                       lambda t: self.engine.postings.doc_frequency("syl", t) > 0)
+        meta = self.engine.article_meta(hit.article)
+        lines = [click.style(safe(meta.get("title", "")), bold=True) if self.colour else safe(meta.get("title", "")),
+                 " · ".join(x for x in (meta.get("date"), safe(hit.article)) if x), ""]
+        for n, text in self.engine.article_paragraphs(hit.article):
+            pt = ParagraphTerms(text)
+            matches = []
+            for unit in q.units:
+                for c in unit.alternatives:
+                    fold_hits, _ = pt.find(c)
+                    if fold_hits:
+                        matches.append(UnitMatch([(p, len(c.terms)) for p in fold_hits], 1, 1, False))
+            spans = highlight_spans(pt, text, matches)
+            marker = "▶ " if n == hit.paragraph else "  "
+            lines.append(f"{marker}{highlighted(text, spans, self.colour)}")
+            lines.append("")
+        page = "\n".join(lines)
+        height = shutil.get_terminal_size((80, 24)).lines
+        if self.out is sys.stdout and sys.stdout.isatty() and page.count("\n") > height - 2:
+            click.echo_via_pager(page, color=self.colour)
+        else:
+            self.echo(page)
+
+    def stats(self) -> None:
+        from .stats import index_stats
+
+        info = index_stats(self.settings.index, self.settings.corpus)
+        self.echo(f"{info['articles']:,} articles, {info['paragraphs']:,} paragraphs, "
+                  f"{info['terms']:,} terms, {info['index_bytes'] / 1e6:,.1f} MB; corpus "
+                  f"{safe(info['corpus'])}; updated {info['updated']}")
+
+    def reindex(self) -> None:
+        from .cli import run_update
+
+        report = run_update(self.settings)
+        self.echo(report.summary())
+        self.engine.refresh()
+        if self.vocabulary is not None:
+            self.vocabulary.engine = self.engine
+            self.vocabulary.start()
+
+    # -- loops -----------------------------------------------------------------------------------
+    def run_interactive(self, input=None, output=None) -> None:
+        """The prompt: history, completion, toolbar; Ctrl-C clears, Ctrl-D leaves."""
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
+        from prompt_toolkit.history import FileHistory, InMemoryHistory
+
+        from .completion import SearchCompleter, Vocabulary
+        from .paths import history_file
+
+        try:
+            path = history_file()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            history = FileHistory(str(path))
+        except OSError:
+            history = InMemoryHistory()
+        self.vocabulary = Vocabulary(self.engine)
+        self.vocabulary.start()
+        session = PromptSession(
+            history=history, auto_suggest=AutoSuggestFromHistory(),
+            completer=SearchCompleter(self.vocabulary), complete_while_typing=True,
+            bottom_toolbar=self.toolbar, input=input, output=output)
+        self.echo(f"searcher: {self.engine.articles:,} articles. :help for commands, Ctrl-D to leave.")
+        while True:
+            try:
+                line = session.prompt("search> ")
+            except KeyboardInterrupt:
+                continue
+            except EOFError:
+                break
+            if not self.handle(line):
+                break
+
+    def run_lines(self, lines) -> None:
+        """Scripted use: one query or command per line, no prompt; blank lines are skipped
+        (use :more for the next page)."""
+        for line in lines:
+            if line.strip() and not self.handle(line.rstrip("\r\n")):
+                break
