@@ -16,6 +16,7 @@ from typing import Callable
 from whoosh.query import And, Term
 
 from .corpus import Article, FileStat, SkippedFile, load, scan
+from .errors import IndexDamaged
 from .store import ARTICLE_DOC, PARAGRAPH_DOC, SCHEMA_VERSION, IndexStore
 
 # Updates touching at least this many articles use worker processes.
@@ -101,17 +102,25 @@ def update_index(corpus: Path, store: IndexStore, rebuild: bool = False,
     stats = {s.article: s for s in scan(Path(corpus))}  # fails early on a bad corpus path
     with store.update_lock():
         store.remove_unused()
-        current = store.pointer()
+        try:
+            current = store.pointer()
+        except IndexDamaged:
+            current = {"name": "main_0000", "schema": None}
         fresh = rebuild or current is None or current.get("schema") != SCHEMA_VERSION
+        known: dict[str, dict] = {}
+        if not fresh:
+            name = current["name"]
+            try:
+                ix = store.open_writable(name)
+                known = indexed_articles(ix)
+            except Exception as exc:  # damaged files: start again rather than fail
+                warn(f"the index is damaged ({type(exc).__name__}); rebuilding it from scratch")
+                fresh = True
         report.rebuilt = fresh and current is not None
         if fresh:
             name = store.new_name()
             ix = store.create(name)
-            known: dict[str, dict] = {}
-        else:
-            name = current["name"]
-            ix = store.open_writable(name)
-            known = indexed_articles(ix)
+            known = {}
 
         removed = [a for a in known if a not in stats]
         candidates = [s for a, s in stats.items()

@@ -144,7 +144,10 @@ class IndexStore:
     def new_name(self) -> str:
         numbers = [int(m.group(1)) for m in
                    (re.match(r"^_?main_(\d{4,})_", n) for n in self._names()) if m]
-        current = self.pointer()
+        try:
+            current = self.pointer()
+        except IndexDamaged:
+            current = None
         if current:
             numbers.append(int(current["name"].split("_")[1]))
         return f"main_{max(numbers, default=0) + 1:04d}"
@@ -216,7 +219,10 @@ class IndexStore:
     def remove_unused(self) -> None:
         """Delete files of indexes that are not live (an interrupted or replaced build).
         Call with the update lock held."""
-        current = self.pointer()
+        try:
+            current = self.pointer()
+        except IndexDamaged:
+            return  # keep everything until a rebuild publishes a new pointer
         live = current["name"] if current else None
         for name in self._names():
             if re.match(r"^main_\d{4,}\.tmp$", name):  # a writer's scratch folder

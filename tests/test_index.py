@@ -194,3 +194,28 @@ def test_kill_9_part_way_leaves_the_previous_index_answering(corpus, tmp_path, m
     leftovers = [n for n in os.listdir(index) if n.startswith("main_") and
                  not n.startswith(json.loads((index / POINTER).read_text())["name"])]
     assert leftovers == []
+
+
+@pytest.mark.parametrize("damage", ["truncate-segment", "garbage-toc", "delete-segment", "garbage-pointer"])
+def test_damaged_index_says_rebuild_and_index_recovers(corpus, tmp_path, damage):
+    index = tmp_path / "index"
+    s = Searcher(corpus, index)
+    assert s.run("index").exit_code == 0
+    seg = next(index.glob("*.seg"))
+    if damage == "truncate-segment":
+        with open(seg, "r+b") as f:
+            f.truncate(1000)
+    elif damage == "garbage-toc":
+        next(index.glob("*.toc")).write_bytes(b"garbage")
+    elif damage == "delete-segment":
+        seg.unlink()
+    else:
+        (index / POINTER).write_text("{bad")
+    result = s.run("search", "Nghệ An")
+    assert result.exit_code == 2
+    assert "searcher index --rebuild" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+    fixed = s.run("index")
+    assert fixed.exit_code == 0, fixed.output
+    assert "5 articles, 76 paragraphs" in fixed.stdout
+    assert s.run("search", "Nghệ An").exit_code == 0
