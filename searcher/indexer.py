@@ -128,6 +128,13 @@ def update_index(corpus: Path, store: IndexStore, rebuild: bool = False,
                       or known[a]["mtime_ns"] != s.mtime_ns]
         report.unchanged = len(stats) - len(candidates)
 
+        if not fresh and not removed and not candidates:  # nothing to do: no writer at all
+            report.articles = len(known)
+            report.paragraphs = sum(m["paragraphs"] for m in known.values())
+            store.publish(name, corpus=str(Path(corpus).resolve()), articles=report.articles,
+                          paragraphs=report.paragraphs)
+            report.seconds = time.perf_counter() - t0
+            return report
         parallel = len(candidates) >= PARALLEL_THRESHOLD and (procs or os.cpu_count() or 1) > 1
         writer = (ix.writer(procs=procs or min(os.cpu_count() or 1, 4), multisegment=True,
                             limitmb=WRITER_MB) if parallel else ix.writer(limitmb=WRITER_MB))

@@ -239,6 +239,13 @@ class IndexStore:
                     os.remove(self.path / name)
                 except OSError:
                     pass
+        if live:  # segment files a killed or failed writer left behind (a full disk, say)
+            try:
+                storage = self.storage()
+                ix = storage.open_index(indexname=live)
+                whoosh_index.clean_files(storage, live, ix.latest_generation(), ix._segments())
+            except Exception:
+                pass
 
     def size_bytes(self) -> int:
         total = 0

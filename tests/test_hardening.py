@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import subprocess
 import time
 
 import pytest
@@ -106,3 +107,32 @@ def test_read_only_index_folder(corpus, tmp_path):
         assert s.run("search", "Nghệ An").exit_code == 0
     finally:
         index.chmod(0o700)
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 1.2 MB tmpfs (root only): room for the seed index, not for much more."""
+    mnt = tmp_path / "disk"
+    mnt.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1200k", "tmpfs", str(mnt)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here")
+    yield mnt
+    subprocess.run(["umount", str(mnt)], capture_output=True)
+
+
+def test_full_disk_fails_cleanly_and_keeps_the_index(corpus, tiny_disk):
+    s = Searcher(corpus, tiny_disk / "index")
+    assert s.run("index").exit_code == 0
+    before = s.json("Nghệ", "An")
+    text = (corpus / "000_18ff46b963d0eb4c.txt").read_text(encoding="utf-8")
+    for i in range(60):
+        (corpus / f"more{i}.txt").write_text(text + f"\nthêm {i}\n", encoding="utf-8")
+    full = s.run("index")
+    assert full.exit_code == 2 and "No space left on device" in full.stderr
+    assert len(full.stderr.strip().splitlines()) == 1
+    assert s.json("Nghệ", "An")["hits"] == before["hits"]
+    for i in range(60):
+        (corpus / f"more{i}.txt").unlink()
+    again = s.run("index")  # the failed writer's files are cleaned up: room again
+    assert again.exit_code == 0, again.output
