@@ -70,13 +70,15 @@ def main() -> None:
           f"{max((a['took_ms'] for a in answers), default=0):.0f} ms")
 
     oneshot_tb = oneshot_bad = 0
+    ran = 0
     for q in qs[:args.oneshot]:
-        if not q.strip():
+        if not q.strip() or "\x00" in q:  # argv cannot carry NUL; batch and REPL cover it
             continue
+        ran += 1
         p = subprocess.run(base + ["search", "--json", "--", q], env=env, capture_output=True, text=True)
         oneshot_tb += "Traceback" in p.stderr
         oneshot_bad += p.returncode not in (0, 1)
-    print(f"one-shot `searcher search`: {min(args.oneshot, len(qs))} queries, {oneshot_tb} tracebacks, "
+    print(f"one-shot `searcher search`: {ran} queries, {oneshot_tb} tracebacks, "
           f"{oneshot_bad} exits other than 0/1")
 
     from searcher.cli import Settings

@@ -18,6 +18,9 @@ from .normalize import fold_term, normalize_term
 _TOKEN = re.compile(r'(-?)(?:([A-Za-z]+):)?"([^"]*)"?|(\S+)')
 _FILTER = re.compile(r"^(-?)(date|article|title):(.*)$", re.IGNORECASE | re.DOTALL)
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+# Words beyond this many are ignored (a pasted page is not a query; time stays bounded).
+MAX_UNITS = 64
+MAX_TERMS_PER_CLAUSE = 32
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,8 @@ def clause(text: str) -> Clause | None:
         term = normalize_term(unit.surface)
         if term:
             terms.append(QTerm(term, fold_term(term)))
+            if len(terms) == MAX_TERMS_PER_CLAUSE:
+                break
     return Clause(text, terms) if terms else None
 
 
@@ -128,6 +133,8 @@ def parse(text: str) -> ParsedQuery:
     q = ParsedQuery(text=text)
     pending_or = False
     for m in _TOKEN.finditer(text):
+        if len(q.units) + len(q.excluded) + len(q.title) >= MAX_UNITS:
+            break
         neg, key, quoted, bare = m.group(1), m.group(2), m.group(3), m.group(4)
         if bare is not None:
             if bare == "OR":

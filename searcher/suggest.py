@@ -16,6 +16,7 @@ from .normalize import fold_term, normalize_term
 from .query import ParsedQuery
 
 FEW_HITS = 3
+MAX_SPELLING_LENGTH = 20  # longer "syllables" are codes or noise: no edit-distance search
 
 
 def _apply_case(model: str, word: str) -> str:
@@ -86,7 +87,7 @@ def correct_spelling(engine, q: ParsedQuery) -> str | None:
     choices: dict[int, str] = {}
     reader = engine.reader
     for i, t in enumerate(q.positive_terms()):
-        if engine._df_folded(t.folded) > 0:
+        if engine._df_folded(t.folded) > 0 or len(t.term) > MAX_SPELLING_LENGTH:
             continue
         best, best_df = None, 0
         for field, probe in (("syl", t.term), ("sylf", t.folded), ("syl", t.folded)):
