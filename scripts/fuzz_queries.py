@@ -65,7 +65,7 @@ def main() -> None:
     batch_s = time.perf_counter() - t
     answers = [json.loads(l) for l in proc.stdout.splitlines()]
     batch_tb = proc.stderr.count("Traceback")
-    print(f"batch `searcher search -`: {len(lines):,} queries, {len(answers):,} answers, exit "
+    print(f"batch `searcher search -`: {len(lines):,} queries, {len(answers):,} answers (one a line), exit "
           f"{proc.returncode}, {batch_tb} tracebacks, {batch_s:.1f} s; slowest "
           f"{max((a['took_ms'] for a in answers), default=0):.0f} ms")
 

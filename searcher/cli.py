@@ -116,9 +116,7 @@ def search(settings: Settings, query: tuple[str, ...], limit: int, page: int, ar
     lines = (line.rstrip("\r\n") for line in sys.stdin) if batch else [join_query(query)]
     found = False
     try:
-        for text in lines:
-            if batch and not text.strip():
-                continue
+        for text in lines:  # in batch mode a blank line gets its (empty) answer too
             result = engine.search(text, limit=limit, page=page, articles=articles)
             found = found or bool(result.hits)
             if as_json:

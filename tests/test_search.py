@@ -182,8 +182,8 @@ def test_batch_queries_from_stdin_answer_in_order(seeds):
     result = seeds.run("search", "-", "--json", "--limit", "1", input="an ninh\n\nxyzzyqx\nGia Lai\n")
     assert result.exit_code == 0
     lines = [json.loads(l) for l in result.stdout.splitlines()]
-    assert [l["query"] for l in lines] == ["an ninh", "xyzzyqx", "Gia Lai"]
-    assert lines[1]["hits"] == [] and lines[2]["hits"]
+    assert [l["query"] for l in lines] == ["an ninh", "", "xyzzyqx", "Gia Lai"]
+    assert lines[1]["hits"] == [] and lines[2]["hits"] == [] and lines[3]["hits"]
 
 
 def test_missing_index_is_built_first(corpus, tmp_path):
