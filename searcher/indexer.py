@@ -87,6 +87,45 @@ def indexed_articles(ix) -> dict[str, dict]:
     return out
 
 
+def _write_changes(writer, removed: list[str], candidates: list[FileStat], known: dict[str, dict],
+                   report: UpdateReport, progress: ProgressFn | None, warn: WarnFn) -> bool:
+    """Delete removed articles and (re)add changed ones; ``known`` and ``report`` follow.
+    True when anything was written."""
+    changed = False
+    for article in removed:
+        writer.delete_by_term("article", article)
+        report.removed += 1
+        changed = True
+    for done, stat in enumerate(candidates, 1):
+        if progress:
+            progress(done, len(candidates))
+        try:
+            art = load(stat)
+        except SkippedFile as exc:
+            report.skipped.append((str(stat.path), str(exc)))
+            warn(f"skipped {stat.path}: {exc}")
+            if stat.article in known:
+                report.unchanged += 1
+            continue
+        old = known.get(stat.article)
+        if old is not None and old["sha1"] == art.sha1:
+            # Touched, not changed: refresh the fingerprint only.
+            writer.delete_by_query(And([Term("kind", ARTICLE_DOC),
+                                        Term("article", stat.article)]))
+            _add_article_doc(writer, art, {**old, **_fingerprint(stat, art.sha1)})
+            report.unchanged += 1
+        else:
+            if old is not None:
+                writer.delete_by_term("article", stat.article)
+                report.updated += 1
+            else:
+                report.added += 1
+            _add_article(writer, art)
+        known[stat.article] = article_meta(art)
+        changed = True
+    return changed
+
+
 def update_index(corpus: Path, store: IndexStore, rebuild: bool = False,
                  progress: ProgressFn | None = None, warn: WarnFn | None = None,
                  procs: int | None = None) -> UpdateReport:
@@ -128,56 +167,19 @@ def update_index(corpus: Path, store: IndexStore, rebuild: bool = False,
                       or known[a]["mtime_ns"] != s.mtime_ns]
         report.unchanged = len(stats) - len(candidates)
 
-        if not fresh and not removed and not candidates:  # nothing to do: no writer at all
-            report.articles = len(known)
-            report.paragraphs = sum(m["paragraphs"] for m in known.values())
-            store.publish(name, corpus=str(Path(corpus).resolve()), articles=report.articles,
-                          paragraphs=report.paragraphs)
-            report.seconds = time.perf_counter() - t0
-            return report
-        parallel = len(candidates) >= PARALLEL_THRESHOLD and (procs or os.cpu_count() or 1) > 1
-        writer = (ix.writer(procs=procs or min(os.cpu_count() or 1, 4), multisegment=True,
-                            limitmb=WRITER_MB) if parallel else ix.writer(limitmb=WRITER_MB))
-        changed = False
-        try:
-            for article in removed:
-                writer.delete_by_term("article", article)
-                report.removed += 1
-                changed = True
-            for done, stat in enumerate(candidates, 1):
-                if progress:
-                    progress(done, len(candidates))
-                try:
-                    art = load(stat)
-                except SkippedFile as exc:
-                    report.skipped.append((str(stat.path), str(exc)))
-                    warn(f"skipped {stat.path}: {exc}")
-                    if stat.article in known:
-                        report.unchanged += 1
-                    continue
-                old = known.get(stat.article)
-                if old is not None and old["sha1"] == art.sha1:
-                    # Touched, not changed: refresh the fingerprint only.
-                    writer.delete_by_query(And([Term("kind", ARTICLE_DOC),
-                                                Term("article", stat.article)]))
-                    _add_article_doc(writer, art, {**old, **_fingerprint(stat, art.sha1)})
-                    report.unchanged += 1
+        if fresh or removed or candidates:  # nothing to do: no writer at all
+            parallel = len(candidates) >= PARALLEL_THRESHOLD and (procs or os.cpu_count() or 1) > 1
+            writer = (ix.writer(procs=procs or min(os.cpu_count() or 1, 4), multisegment=True,
+                                limitmb=WRITER_MB) if parallel else ix.writer(limitmb=WRITER_MB))
+            try:
+                changed = _write_changes(writer, removed, candidates, known, report, progress, warn)
+                if changed or fresh:
+                    writer.commit()
                 else:
-                    if old is not None:
-                        writer.delete_by_term("article", stat.article)
-                        report.updated += 1
-                    else:
-                        report.added += 1
-                    _add_article(writer, art)
-                known[stat.article] = article_meta(art)
-                changed = True
-            if changed or fresh:
-                writer.commit()
-            else:
+                    writer.cancel()
+            except BaseException:
                 writer.cancel()
-        except BaseException:
-            writer.cancel()
-            raise
+                raise
         for article in removed:
             known.pop(article, None)
         report.articles = len(known)
