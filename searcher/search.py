@@ -171,11 +171,17 @@ class SearchEngine:
         return [d for d in self.postings.docs("article", article) if not is_deleted(d)]
 
     # -- retrieval -----------------------------------------------------------------------------
-    def _df_folded(self, folded: str) -> int:
-        return self.postings.doc_frequency("syl", folded) + self.postings.doc_frequency("sylf", folded)
+    # Fields holding exact and folded syllables, for paragraph ("p") or article ("a") documents.
+    _FIELDS = {"p": ("syl", "sylf"), "a": ("asyl", "asylf")}
 
-    def _folded_docs(self, folded: str) -> set[int]:
-        return set(self.postings.docs("syl", folded)) | set(self.postings.docs("sylf", folded))
+    def _df_folded(self, folded: str, level: str = "p") -> int:
+        exact_field, folded_field = self._FIELDS[level]
+        return (self.postings.doc_frequency(exact_field, folded)
+                + self.postings.doc_frequency(folded_field, folded))
+
+    def _folded_docs(self, folded: str, level: str = "p") -> set[int]:
+        exact_field, folded_field = self._FIELDS[level]
+        return set(self.postings.docs(exact_field, folded)) | set(self.postings.docs(folded_field, folded))
 
     def _filter_docs(self, q: ParsedQuery) -> set[int] | None:
         """Paragraph documents allowed by the filters, or None when there are none."""
@@ -205,10 +211,10 @@ class SearchEngine:
             allowed = docs if allowed is None else allowed & docs
         return allowed
 
-    def _clause_docs(self, clause) -> set[int]:
+    def _clause_docs(self, clause, level: str = "p") -> set[int]:
         docs = None
         for t in clause.terms:
-            d = self._folded_docs(t.folded)
+            d = self._folded_docs(t.folded, level)
             docs = d if docs is None else docs & d
         return docs or set()
 
@@ -255,7 +261,7 @@ class SearchEngine:
         allowed = self._filter_docs(q)
         if not q.units:
             return self._filtered_only(q, allowed, articles)
-        plan = self._retrieve(q, allowed)
+        plan = self._retrieve(q, allowed, with_docs=not articles)
         if articles:
             ranked, total = self._rank_articles(q, plan, need)
         else:
@@ -274,22 +280,17 @@ class SearchEngine:
             cands = list({c.article: c for c in reversed(cands)}.values())[::-1]
         return cands, len(cands)
 
-    def _retrieve(self, q: ParsedQuery, allowed: set[int] | None, level: str = "p") -> "_Plan":
+    def _retrieve(self, q: ParsedQuery, allowed: set[int] | None, level: str = "p",
+                  with_docs: bool = True) -> "_Plan":
         """Stage one: for each distinctive query unit, the documents holding it and the idf
         weight it brings them (as typed, or discounted for other diacritics). ``level``
         "p" reads paragraph documents; "a" reads the article documents' syllable sets, so
-        weights are article-level idf."""
-        exact_field, folded_field = ("syl", "sylf") if level == "p" else ("asyl", "asylf")
+        weights are article-level idf. Without ``with_docs`` only the weights and the
+        compounds are worked out (article ranking reads no paragraph posting lists)."""
+        exact_field, _ = self._FIELDS[level]
         n = self.paragraphs if level == "p" else self.articles
         pr = self.postings
-
-        def df_fold(f: str) -> int:
-            return pr.doc_frequency(exact_field, f) + pr.doc_frequency(folded_field, f)
-
-        def docs_fold(f: str) -> set[int]:
-            return set(pr.docs(exact_field, f)) | set(pr.docs(folded_field, f))
-
-        df_folded = {t.folded: df_fold(t.folded) for t in q.positive_terms()}
+        df_folded = {t.folded: self._df_folded(t.folded, level) for t in q.positive_terms()}
         df_exact = {t.term: pr.doc_frequency(exact_field, t.term)
                     for t in q.positive_terms() if t.exact}
         weights = QueryWeights.of(q, df_exact, df_folded, n)
@@ -305,7 +306,7 @@ class SearchEngine:
         use = distinctive or list(range(len(q.units)))
 
         units: list[dict[int, float]] = []
-        for i in use:
+        for i in (use if with_docs else ()):
             unit_docs: dict[int, float] = {}
             for w in weights.units[i]:
                 c = w.clause
@@ -317,22 +318,19 @@ class SearchEngine:
                 # Other spellings are read only when that is cheap (`hưu` is rare, while
                 # its folded `huu` also stands for the common `hữu`).
                 if exact is None or max(df_folded[t.folded] for t in c.terms) <= common:
-                    docs = None
-                    for t in c.terms:
-                        d = docs_fold(t.folded)
-                        docs = d if docs is None else docs & d
+                    docs = self._clause_docs(c, level)
                 else:
                     docs = exact
-                for d in docs or ():
+                for d in docs:
                     v = w.exact if exact is None or d in exact else FOLD_WEIGHT * w.folded
                     if v > unit_docs.get(d, 0.0):
                         unit_docs[d] = v
             units.append(unit_docs)
         dropped: set[int] = set()
-        for c in q.excluded:
+        for c in (q.excluded if with_docs else ()):
             if len(c.terms) == 1:
                 t = c.terms[0]
-                dropped |= set(pr.docs(exact_field, t.term)) if t.exact else docs_fold(t.folded)
+                dropped |= set(pr.docs(exact_field, t.term)) if t.exact else self._folded_docs(t.folded, level)
         compound_docs: dict[int, float] = {}
         for word, w in self._compounds(q):
             for d in pr.docs("wordf", word):
@@ -364,7 +362,7 @@ class SearchEngine:
             c = self._candidate(d, wanted)
             if c is None or excluded(c.pt, q):
                 continue
-            self._score(c, plan, q)
+            self._score(c, plan)
             if c.matched:
                 cands.append(c)
         # The article's title counts: the title paragraph's score lifts its article's paragraphs.
@@ -375,7 +373,7 @@ class SearchEngine:
         cands.sort(key=_order(q), reverse=True)
         return cands, max(total, len(cands))
 
-    def _score(self, c: _Candidate, plan: "_Plan", q: ParsedQuery) -> None:
+    def _score(self, c: _Candidate, plan: "_Plan") -> None:
         s = score_paragraph(c.pt, plan.weights, self.avg_len, plan.compound_docs.get(c.docnum, 0.0))
         c.score, c.all_matched, c.matched, c.matches = s.score, s.all_matched, s.matched, s.matches
         c.scored = s
@@ -423,7 +421,7 @@ class SearchEngine:
                 if excluded(c.pt, q):
                     paras = []
                     break
-                self._score(c, plan, q)
+                self._score(c, plan)
                 paras.append(c)
             matched = [c for c in paras if c.matched]
             if not matched:
