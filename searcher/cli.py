@@ -14,6 +14,7 @@ import click
 
 from . import __version__
 from .errors import SearcherError
+from .terminal import safe
 
 EXIT_OK, EXIT_NOTHING, EXIT_ERROR = 0, 1, 2
 
@@ -28,7 +29,6 @@ class Settings:
 
 def fail(message: str) -> "click.exceptions.Exit":
     """Print one clear line on stderr and exit with code 2."""
-    from .terminal import safe
 
     click.echo(f"searcher: {safe(message)}", err=True)
     return click.exceptions.Exit(EXIT_ERROR)
@@ -82,7 +82,7 @@ def cli(ctx: click.Context, corpus: Path | None, index_dir: Path | None) -> None
 def analyze(text: tuple[str, ...], as_json: bool) -> None:
     """Show how TEXT is tokenized and normalized (why something matched)."""
     from .analysis import analyze as run_analyze
-    from .terminal import safe, to_json
+    from .terminal import to_json
 
     source = " ".join(text)
     tokens = run_analyze(source)
@@ -123,7 +123,7 @@ def search(settings: Settings, query: tuple[str, ...], limit: int, page: int, ar
                 click.echo(to_json(result.as_dict()))
             else:
                 if batch:
-                    click.echo(f"# {safe_line(text)}")
+                    click.echo(f"# {safe(text)}")
                 click.echo(format_result(result, articles, colour))
                 if batch:
                     click.echo()
@@ -142,20 +142,14 @@ def join_query(args: tuple[str, ...]) -> str:
                     for a in args)
 
 
-def safe_line(text: str) -> str:
-    from .terminal import safe
-
-    return safe(text)
-
-
 def open_engine(settings: Settings):
     """Open the index for searching, building it first when there is none."""
     from .search import SearchEngine
     from .store import IndexStore
 
     if not IndexStore(settings.index).exists():
-        click.echo(f"searcher: no index at {safe_line(str(settings.index))}; building it from "
-                   f"{safe_line(str(settings.corpus))}", err=True)
+        click.echo(f"searcher: no index at {safe(str(settings.index))}; building it from "
+                   f"{safe(str(settings.corpus))}", err=True)
         report = run_update(settings)
         click.echo(f"searcher: {report.summary()}", err=True)
     return SearchEngine(settings.index)
@@ -175,7 +169,6 @@ def run_update(settings: Settings, rebuild: bool = False):
     from .indexer import update_index
     from .progress import ProgressLine
     from .store import IndexStore
-    from .terminal import safe
 
     progress = ProgressLine()
 
@@ -196,7 +189,7 @@ def run_update(settings: Settings, rebuild: bool = False):
 def stats(settings: Settings, as_json: bool) -> None:
     """Articles, paragraphs, vocabulary and size of the index."""
     from .stats import index_stats
-    from .terminal import safe, to_json
+    from .terminal import to_json
 
     info = index_stats(settings.index, settings.corpus)
     if as_json:
