@@ -61,9 +61,11 @@ def article_meta(art: Article) -> dict:
 
 
 def _add_article_doc(writer, art: Article, meta: dict) -> None:
-    """The article document: metadata, and the article's syllables for article-level df."""
+    """The article document: metadata, and the article's syllables and bigrams for
+    article-level df."""
     whole = "\n".join(art.paragraphs)
-    writer.add_document(kind=ARTICLE_DOC, article=art.article, meta=meta, asyl=whole, asylf=whole)
+    writer.add_document(kind=ARTICLE_DOC, article=art.article, meta=meta, asyl=whole, asylf=whole,
+                        abig=whole)
 
 
 def _add_article(writer, art: Article) -> None:

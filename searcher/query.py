@@ -1,6 +1,7 @@
 """Query text -> a parsed query: words, phrases, exclusions, OR, filters.
 
-The language: words; `"phrases"`; `-word` and `-"phrase"` exclude; `OR` between two items
+The language: words; `"phrases"`; `-word` and `-"phrase"` exclude (a minus before a digit
+belongs to the number: `-5`, `S -400`); `OR` between two items
 makes them alternatives; filters `date:2024`, `date:2023-06`, `date:2017..2020`,
 `article:ID`, `title:word` (or `title:"words"`). Everything is read leniently: an unbalanced
 quote runs to the end, a lone `-`, a dangling or doubled `OR` and stray `:` are ignored, an
@@ -144,7 +145,9 @@ def parse(text: str) -> ParsedQuery:
             if fm:
                 neg, key, value = fm.group(1), fm.group(2), fm.group(3)
             else:
-                neg = "-" if bare.startswith("-") and len(bare) > 1 else ""
+                # `-400`, `-5`: a minus before a digit is part of the number (`S -400`,
+                # `-5 độ C`), not an exclusion.
+                neg = "-" if bare.startswith("-") and len(bare) > 1 and not bare[1].isdigit() else ""
                 key, value = None, bare[1:] if neg else bare
         else:
             value = quoted

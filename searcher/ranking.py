@@ -9,7 +9,8 @@ normalization).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Callable
 from functools import lru_cache
 
 from .analysis import syllable_units
@@ -24,13 +25,25 @@ FOLD_WEIGHT = 0.35      # a match of the folded form only, when the query has ma
 ADJACENT_WEIGHT = 0.6   # consecutive query words found consecutive, per pair (x idf)
 COMPOUND_WEIGHT = 0.5   # a query compound (`an_ninh`) that is a word of the paragraph (x idf)
 COVERAGE_WEIGHT = 1.0   # fraction of the query's idf mass matched, x total idf
-LEAD_WEIGHT = 0.3       # articles: the same, for matches in the first paragraph
+# Articles (BM25 over the whole article, article-level idf):
+BIGRAM_WEIGHT = 0.5     # consecutive query words found consecutive, x the bigram's idf
+LEAD_WEIGHT = 0.3       # matches in the first paragraph (the title, or the lead), again
 
 
 def idf(df: int, n: int) -> float:
     """Whoosh's BM25F idf, log(N / (df + 1)) + 1: common words keep some weight, which
     suits long queries (headlines) better than BM25's near-zero (measured on VietNews)."""
     return math.log(n / (df + 1)) + 1.0 if df < n else 1.0
+
+
+def article_idf(df: float, n: int) -> float:
+    """Robertson's BM25 idf, for articles as documents (measured on VietNews)."""
+    return math.log((n - df + 0.5) / (df + 0.5) + 1.0)
+
+
+def saturate(tf: float, norm: float) -> float:
+    """BM25's term-frequency saturation; ``norm`` is K1 times the length normalization."""
+    return tf * (K1 + 1) / (tf + norm) if tf else 0.0
 
 
 @lru_cache(maxsize=1 << 18)
@@ -110,6 +123,7 @@ class UnitMatch:
     idf: float
     exact: bool
     alternative: int = 0  # which of the unit's alternatives matched
+    exact_starts: list[int] = field(default_factory=list)  # starts matching as typed
 
 
 @dataclass
@@ -120,6 +134,7 @@ class Scored:
     matches: list[UnitMatch | None]
     length: int
     adjacent: list[int]  # per pair of consecutive query units: times found consecutive
+    adjacent_exact: list[int]  # the same, both spelled as typed
 
 
 @dataclass
@@ -131,10 +146,16 @@ class ClauseWeight:
     exact: float
     folded: float
 
+    @property
+    def typed(self) -> bool:
+        """Some syllable of the clause must match as typed to count as exact."""
+        return any(t.exact for t in self.clause.terms)
+
     @classmethod
-    def of(cls, clause: Clause, df_exact: dict[str, int], df_folded: dict[str, int], n: int):
-        folded = sum(idf(df_folded.get(t.folded, 0), n) for t in clause.terms)
-        exact = sum(idf(df_exact.get(t.term, 0) if t.exact else df_folded.get(t.folded, 0), n)
+    def of(cls, clause: Clause, df_exact: dict[str, int], df_folded: dict[str, int], n: int,
+           idf_of: Callable[[int, int], float] = idf):
+        folded = sum(idf_of(df_folded.get(t.folded, 0), n) for t in clause.terms)
+        exact = sum(idf_of(df_exact.get(t.term, 0) if t.exact else df_folded.get(t.folded, 0), n)
                     for t in clause.terms)
         return cls(clause, exact, folded)
 
@@ -148,8 +169,8 @@ class QueryWeights:
 
     @classmethod
     def of(cls, query: ParsedQuery, df_exact: dict[str, int], df_folded: dict[str, int],
-           n: int) -> "QueryWeights":
-        units = [[ClauseWeight.of(c, df_exact, df_folded, n) for c in u.alternatives]
+           n: int, idf_of: Callable[[int, int], float] = idf) -> "QueryWeights":
+        units = [[ClauseWeight.of(c, df_exact, df_folded, n, idf_of) for c in u.alternatives]
                  for u in query.units]
         return cls(units, sum(max(w.exact for w in alts) for alts in units))
 
@@ -177,7 +198,8 @@ def score_paragraph(pt: ParagraphTerms, weights: QueryWeights, avg_len: float,
             else:           # only other diacritics than typed: the folded idf, discounted
                 tf = FOLD_WEIGHT * len(fold_hits)
                 c_idf = w.folded
-            m = UnitMatch([(p, len(c.terms)) for p in fold_hits], tf, c_idf, bool(exact_hits), k)
+            m = UnitMatch([(p, len(c.terms)) for p in fold_hits], tf, c_idf, bool(exact_hits), k,
+                          exact_hits)
             if best is None or tf * c_idf > best.tf * best.idf:
                 best = m
         matches.append(best)
@@ -185,7 +207,7 @@ def score_paragraph(pt: ParagraphTerms, weights: QueryWeights, avg_len: float,
             matched_idf += best.idf
             score += best.idf * best.tf * (K1 + 1) / (best.tf + norm)
     # Consecutive query units found consecutive in the text.
-    adjacent = adjacency(matches)
+    adjacent, adjacent_exact = adjacency(matches)
     for count, a, b in zip(adjacent, matches, matches[1:]):
         if count:
             score += ADJACENT_WEIGHT * min(a.idf, b.idf)
@@ -194,50 +216,82 @@ def score_paragraph(pt: ParagraphTerms, weights: QueryWeights, avg_len: float,
         score += COVERAGE_WEIGHT * matched_idf * (matched_idf / total_idf)
     matched = sum(1 for m in matches if m is not None)
     return Scored(score, matched == len(weights.units) and matched > 0, matched, matches, length,
-                  adjacent)
+                  adjacent, adjacent_exact)
 
 
-def adjacency(matches: list[UnitMatch | None]) -> list[int]:
+def adjacency(matches: list[UnitMatch | None]) -> tuple[list[int], list[int]]:
     """For each pair of consecutive query units, how often the second starts right where
-    the first ends."""
-    out = []
+    the first ends: with any diacritics, and with both spelled as typed."""
+    out, out_exact = [], []
     for a, b in zip(matches, matches[1:]):
         if a is None or b is None:
             out.append(0)
+            out_exact.append(0)
             continue
-        ends = {p + ln for p, ln in a.positions}
+        length = a.positions[0][1]
+        ends = {p + length for p, _ in a.positions}
         out.append(sum(1 for p, _ in b.positions if p in ends))
-    return out
+        exact_ends = {p + length for p in a.exact_starts}
+        out_exact.append(sum(1 for p in b.exact_starts if p in exact_ends))
+    return out, out_exact
 
 
-def score_article(paragraphs: list[Scored], weights: QueryWeights, length: int, avg_len: float,
-                  compounds: float = 0.0, lead: Scored | None = None) -> tuple[float, bool]:
-    """An article's score from its paragraphs' matches, as one document: BM25 over the
-    whole article with article-level idf (``weights``), consecutive query words anywhere in
-    it, its compounds, coverage, and matches in its first paragraph (the title, or the
-    lead). Returns (score, all matched)."""
+@dataclass
+class PairWeight:
+    """Two consecutive query words as a bigram: its article-level idf with any diacritics,
+    and as typed (``typed`` when either word must match as typed)."""
+
+    folded: float
+    exact: float
+    typed: bool
+
+
+def _unit_score(w: ClauseWeight, tf_exact: float, tf_folded: float, norm: float) -> float:
+    """A clause's BM25 part: as typed, plus other spellings discounted; or folded only."""
+    if w.typed:
+        return w.exact * saturate(tf_exact, norm) + FOLD_WEIGHT * w.folded * saturate(tf_folded, norm)
+    return w.folded * saturate(tf_folded, norm)
+
+
+def _pair_score(p: PairWeight, exact: float, folded: float, norm: float) -> float:
+    if p.typed:
+        return p.exact * saturate(exact, norm) + FOLD_WEIGHT * p.folded * saturate(folded, norm)
+    return p.folded * saturate(folded, norm)
+
+
+def score_article(paragraphs: list[Scored], weights: QueryWeights, pairs: list[PairWeight | None],
+                  length: int, avg_len: float, lead: Scored | None = None) -> tuple[float, bool]:
+    """An article's score as one document: BM25 over the whole article with article-level
+    idf (``weights``) of the query words and of the bigrams consecutive query words form
+    (``pairs``), as typed and with any diacritics, plus the same for the first paragraph
+    (the title, or the lead) without length normalization. Returns (score, all matched)."""
     n_units = len(weights.units)
-    tf = [0.0] * n_units
-    unit_idf = [0.0] * n_units
-    adjacent = [0] * max(n_units - 1, 0)
+    tf_exact = [0] * n_units
+    tf_folded = [0] * n_units
+    alternative = [0] * n_units
+    pair_exact = [0] * max(n_units - 1, 0)
+    pair_folded = [0] * max(n_units - 1, 0)
     for sc in paragraphs:
         for i, m in enumerate(sc.matches):
             if m is not None:
-                tf[i] += m.tf
-                w = weights.units[i][m.alternative]
-                unit_idf[i] = max(unit_idf[i], w.exact if m.exact else w.folded)
-        for i, c in enumerate(sc.adjacent):
-            adjacent[i] += c
+                tf_folded[i] += len(m.positions)
+                tf_exact[i] += len(m.exact_starts)
+                alternative[i] = m.alternative
+        for i, (folded, exact) in enumerate(zip(sc.adjacent, sc.adjacent_exact)):
+            pair_folded[i] += folded
+            pair_exact[i] += exact
     norm = K1 * (1 - B + B * max(length, 1) / max(avg_len, 1.0))
-    score = sum(w * t * (K1 + 1) / (t + norm) for w, t in zip(unit_idf, tf) if t)
-    for i, count in enumerate(adjacent):
-        if count:
-            score += ADJACENT_WEIGHT * min(unit_idf[i], unit_idf[i + 1]) * (2 * count / (count + 1))
-    score += COMPOUND_WEIGHT * compounds
-    if lead is not None and weights.total_idf:
-        lead_idf = sum(unit_idf[i] for i, m in enumerate(lead.matches) if m is not None)
-        score += LEAD_WEIGHT * lead_idf * (lead_idf / weights.total_idf)
-    return score, all(tf) and n_units > 0
+    score = sum(_unit_score(weights.units[i][alternative[i]], tf_exact[i], tf_folded[i], norm)
+                for i in range(n_units) if tf_folded[i])
+    score += BIGRAM_WEIGHT * sum(_pair_score(p, pair_exact[i], pair_folded[i], norm)
+                                 for i, p in enumerate(pairs) if p is not None and pair_folded[i])
+    if lead is not None:
+        lead_score = sum(weights.units[i][m.alternative].folded * saturate(len(m.positions), K1)
+                         for i, m in enumerate(lead.matches) if m is not None)
+        lead_score += BIGRAM_WEIGHT * sum(p.folded * saturate(lead.adjacent[i], K1)
+                                          for i, p in enumerate(pairs) if p is not None)
+        score += LEAD_WEIGHT * lead_score
+    return score, all(tf_folded) and n_units > 0
 
 
 def excluded(pt: ParagraphTerms, query: ParsedQuery) -> bool:

@@ -18,8 +18,9 @@ from whoosh.query import And, Or, Term, TermRange
 from .errors import IndexDamaged
 from .postings import PostingReader
 from .query import ParsedQuery, mark_exact, parse
-from .ranking import (FOLD_WEIGHT, ParagraphTerms, QueryWeights, excluded, highlight_spans, idf,
-                      score_article, score_paragraph)
+from .analysis import bigram_key
+from .ranking import (FOLD_WEIGHT, PairWeight, ParagraphTerms, QueryWeights, article_idf, excluded,
+                      highlight_spans, idf, score_article, score_paragraph)
 from .snippets import make_snippet
 from .store import ARTICLE_DOC, PARAGRAPH_DOC, IndexStore
 
@@ -27,6 +28,7 @@ CANDIDATES = 300          # paragraphs re-ranked per query (more when paging dee
 COMMON_FRACTION = 0.08    # syllables in more paragraphs than this are skipped in retrieval...
 COMMON_MIN_DF = 2000      # ...if they are also in at least this many paragraphs
 ARTICLE_CANDIDATES = 40   # articles scored as wholes per query (--articles)
+STAGE_ONE_BIGRAM_WEIGHT = 0.5  # a query bigram an article holds, x its idf, in stage one
 TITLE_WEIGHT = 0.3        # weight of the article title's match in a paragraph's score
 ALL_WORDS_FIRST_MAX = 5   # queries of up to this many words rank complete matches first
 
@@ -88,11 +90,26 @@ class _Plan:
     compound_docs: dict[int, float]
     dropped: set[int]
     allowed: set[int] | None
+    df: tuple[dict[str, int], dict[str, int]]  # document frequencies: exact, folded
 
 
 def _wanted_terms(q: ParsedQuery) -> frozenset[str]:
     clauses = [*(c for u in q.units for c in u.alternatives), *q.excluded]
     return frozenset(t.folded for c in clauses for t in c.terms)
+
+
+def _runs(q: ParsedQuery) -> list[list[str]]:
+    """Runs of consecutive folded query syllables, broken where a unit has alternatives."""
+    seq: list[str] = []
+    runs: list[list[str]] = []
+    for unit in q.units:
+        if len(unit.alternatives) == 1:
+            seq.extend(t.folded for t in unit.alternatives[0].terms)
+        else:
+            runs.append(seq)
+            seq = []
+    runs.append(seq)
+    return runs
 
 
 def _order(q: ParsedQuery):
@@ -221,23 +238,48 @@ class SearchEngine:
     def _compounds(self, q: ParsedQuery) -> list[tuple[str, float]]:
         """Folded compounds formed by consecutive query syllables that the index knows as
         words (`an ninh` -> `an_ninh`), with their idf."""
-        seq: list[str] = []
-        runs: list[list[str]] = []
-        for unit in q.units:
-            if len(unit.alternatives) == 1:
-                seq.extend(t.folded for t in unit.alternatives[0].terms)
-            else:
-                runs.append(seq)
-                seq = []
-        runs.append(seq)
         out = []
-        for run in runs:
+        for run in _runs(q):
             for n in (2, 3):
                 for i in range(len(run) - n + 1):
                     word = "_".join(run[i:i + n])
                     df = self.postings.doc_frequency("wordf", word)
                     if df:
                         out.append((word, idf(df, self.paragraphs)))
+        return out
+
+    def _bigrams(self, q: ParsedQuery) -> list[tuple[str, float]]:
+        """Folded bigrams of consecutive query syllables that some article holds, with
+        their article-level idf."""
+        out = []
+        for run in _runs(q):
+            for first, second in zip(run, run[1:]):
+                key = bigram_key(first, second)
+                df = self.postings.doc_frequency("abig", key)
+                if df:
+                    out.append((key, article_idf(df, self.articles)))
+        return out
+
+    def _pairs(self, q: ParsedQuery, weights_df: tuple[dict, dict]) -> list[PairWeight | None]:
+        """Each pair of consecutive single-clause query units as a bigram with its
+        article-level idf; as typed, its df is estimated from the bigram's folded df and
+        how often each word is spelled as typed."""
+        df_exact, df_folded = weights_df
+        out: list[PairWeight | None] = []
+        for a, b in zip(q.units, q.units[1:]):
+            if len(a.alternatives) > 1 or len(b.alternatives) > 1:
+                out.append(None)
+                continue
+            first, second = a.alternatives[0].terms[-1], b.alternatives[0].terms[0]
+            df = self.postings.doc_frequency("abig", bigram_key(first.folded, second.folded))
+            if not df:
+                out.append(None)
+                continue
+            share = min((df_exact[t.term] / df_folded[t.folded] if t.exact and df_folded[t.folded] else 1.0)
+                        for t in (first, second))
+            out.append(PairWeight(article_idf(df, self.articles),
+                                  article_idf(max(df * share, 1.0), self.articles),
+                                  first.exact or second.exact))
         return out
 
     def search(self, text: str, limit: int = 10, page: int = 1, articles: bool = False,
@@ -284,16 +326,17 @@ class SearchEngine:
                   with_docs: bool = True) -> "_Plan":
         """Stage one: for each distinctive query unit, the documents holding it and the idf
         weight it brings them (as typed, or discounted for other diacritics). ``level``
-        "p" reads paragraph documents; "a" reads the article documents' syllable sets, so
-        weights are article-level idf. Without ``with_docs`` only the weights and the
-        compounds are worked out (article ranking reads no paragraph posting lists)."""
+        "p" reads paragraph documents and the compounds the query forms; "a" reads the
+        article documents' syllable and bigram sets, so weights are article-level idf.
+        Without ``with_docs`` only the weights are worked out (article ranking reads no
+        paragraph posting lists)."""
         exact_field, _ = self._FIELDS[level]
         n = self.paragraphs if level == "p" else self.articles
         pr = self.postings
         df_folded = {t.folded: self._df_folded(t.folded, level) for t in q.positive_terms()}
         df_exact = {t.term: pr.doc_frequency(exact_field, t.term)
                     for t in q.positive_terms() if t.exact}
-        weights = QueryWeights.of(q, df_exact, df_folded, n)
+        weights = QueryWeights.of(q, df_exact, df_folded, n, idf if level == "p" else article_idf)
         common = max(COMMON_MIN_DF if level == "p" else COMMON_MIN_DF // 4, COMMON_FRACTION * n)
 
         def df_as_typed(t) -> int:
@@ -331,11 +374,14 @@ class SearchEngine:
             if len(c.terms) == 1:
                 t = c.terms[0]
                 dropped |= set(pr.docs(exact_field, t.term)) if t.exact else self._folded_docs(t.folded, level)
+        # Paragraphs: compounds the query forms; articles: its bigrams.
         compound_docs: dict[int, float] = {}
-        for word, w in self._compounds(q):
-            for d in pr.docs("wordf", word):
+        field = "wordf" if level == "p" else "abig"
+        found = (self._compounds(q) if level == "p" else self._bigrams(q)) if with_docs else ()
+        for key, w in found:
+            for d in pr.docs(field, key):
                 compound_docs[d] = compound_docs.get(d, 0.0) + w
-        return _Plan(weights, units, compound_docs, dropped, allowed)
+        return _Plan(weights, units, compound_docs, dropped, allowed, (df_exact, df_folded))
 
     def _rank_paragraphs(self, q: ParsedQuery, plan: "_Plan", need: int):
         """Stage two for paragraphs: re-rank the best candidates on their text."""
@@ -380,8 +426,8 @@ class SearchEngine:
 
     def _rank_articles(self, q: ParsedQuery, plan: "_Plan", need: int):
         """Stage two for articles: the best candidate articles (by article-level idf of the
-        query words they hold) are scored as wholes over all their paragraphs, and shown by
-        their best paragraph."""
+        query words and query bigrams they hold) are scored as wholes over all their
+        paragraphs, and shown by their best paragraph."""
         aplan = self._retrieve(q, None, level="a")
         article_of = self.postings.article_of
         is_deleted = self.reader.is_deleted
@@ -398,14 +444,12 @@ class SearchEngine:
                 if a in dropped or (allowed_articles is not None and a not in allowed_articles):
                     continue
                 scores[a] = scores.get(a, 0.0) + v
-        compounds: dict[str, float] = {}
-        for d, w in plan.compound_docs.items():
+        for d, w in aplan.compound_docs.items():  # the query's bigrams
             a = article_of(d)
-            if a in scores and w > compounds.get(a, 0.0):
-                compounds[a] = w
-        for a, w in compounds.items():
-            scores[a] += 0.5 * w
+            if a in scores:
+                scores[a] += STAGE_ONE_BIGRAM_WEIGHT * w
         total = len(scores)
+        pairs = self._pairs(q, aplan.df)
         top = heapq.nlargest(max(ARTICLE_CANDIDATES, need * 2), scores.items(), key=lambda kv: kv[1])
         wanted = _wanted_terms(q)
         avg_article = self.avg_len * self.paragraphs / max(self.articles, 1)
@@ -428,8 +472,8 @@ class SearchEngine:
                 continue
             lead = next((c.scored for c in paras if c.para == 0), None)
             length = sum(len(c.pt) for c in paras)
-            score, all_matched = score_article([c.scored for c in matched], aplan.weights, length,
-                                               avg_article, compounds.get(a, 0.0), lead)
+            score, all_matched = score_article([c.scored for c in matched], aplan.weights, pairs,
+                                               length, avg_article, lead)
             best_para = max(matched, key=lambda c: (c.matched, c.score))
             best_para.score, best_para.all_matched = score, all_matched
             ranked.append(best_para)

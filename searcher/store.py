@@ -33,10 +33,10 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.formats import Existence
 
 from . import whoosh_compact
-from .analysis import syllable_analyzer, word_analyzer
+from .analysis import bigram_analyzer, syllable_analyzer, word_analyzer
 from .errors import IndexBusy, IndexDamaged, IndexMissing, SearcherError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 POINTER = "CURRENT.json"
 LOCK = "update.lock"
 _NAME = re.compile(r"^main_\d{4,}$")
@@ -53,7 +53,8 @@ def _existence(field):
 
 def make_schema() -> Schema:
     """Paragraph documents carry the text fields; article documents carry the metadata and
-    the set of the article's syllables (`asyl`, `asylf`), for article-level ranking."""
+    the sets of the article's syllables (`asyl`, `asylf`) and folded syllable bigrams (`abig`),
+    for article-level ranking."""
     return Schema(
 
         kind=ID,                             # ARTICLE_DOC or PARAGRAPH_DOC
@@ -70,6 +71,7 @@ def make_schema() -> Schema:
         asyl=_existence(TEXT(analyzer=syllable_analyzer(), phrase=False)),
         asylf=_existence(TEXT(analyzer=syllable_analyzer(folded=True, changed_only=True),
                               phrase=False)),
+        abig=_existence(TEXT(analyzer=bigram_analyzer(), phrase=False)),  # folded bigrams
     )
 
 

@@ -111,10 +111,10 @@ def test_read_only_index_folder(corpus, tmp_path):
 
 @pytest.fixture
 def tiny_disk(tmp_path):
-    """A 1.2 MB tmpfs (root only): room for the seed index, not for much more."""
+    """A 1.6 MB tmpfs (root only): room for the seed index, not for much more."""
     mnt = tmp_path / "disk"
     mnt.mkdir()
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1200k", "tmpfs", str(mnt)],
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1600k", "tmpfs", str(mnt)],
                                            capture_output=True).returncode != 0:
         pytest.skip("cannot mount a small tmpfs here")
     yield mnt
@@ -126,13 +126,13 @@ def test_full_disk_fails_cleanly_and_keeps_the_index(corpus, tiny_disk):
     assert s.run("index").exit_code == 0
     before = s.json("Nghệ", "An")
     text = (corpus / "000_18ff46b963d0eb4c.txt").read_text(encoding="utf-8")
-    for i in range(60):
+    for i in range(150):
         (corpus / f"more{i}.txt").write_text(text + f"\nthêm {i}\n", encoding="utf-8")
     full = s.run("index")
     assert full.exit_code == 2 and "No space left on device" in full.stderr
     assert len(full.stderr.strip().splitlines()) == 1
     assert s.json("Nghệ", "An")["hits"] == before["hits"]
-    for i in range(60):
+    for i in range(150):
         (corpus / f"more{i}.txt").unlink()
     again = s.run("index")  # the failed writer's files are cleaned up: room again
     assert again.exit_code == 0, again.output

@@ -9,6 +9,8 @@ import pytest
 from searcher.normalize import fold_term, normalize_term
 from searcher.query import parse
 
+from conftest import Searcher
+
 HIT_KEYS = {"rank", "score", "article", "paragraph", "title", "date", "text", "highlights", "snippet"}
 
 
@@ -142,6 +144,13 @@ def test_parse_reads_the_query_language():
     assert q.articles == ["A1"] and [c.text for c in q.title] == ["ANTQ"]
 
 
+def test_a_minus_before_a_digit_is_part_of_the_number():
+    q = parse("tên lửa S -400 nhiệt độ -5 -mưa")
+    assert [u.alternatives[0].text for u in q.units] == ["tên", "lửa", "S", "-400", "nhiệt", "độ", "-5"]
+    assert [c.text for c in q.excluded] == ["mưa"]
+    assert [t.term for t in q.units[3].alternatives[0].terms] == ["400"]
+
+
 def test_articles_gives_one_hit_per_article(seeds):
     data = seeds.json("công", "an", extra=("--articles",))
     arts = [h["article"] for h in data["hits"]]
@@ -194,3 +203,21 @@ def test_missing_index_is_built_first(corpus, tmp_path):
     assert result.exit_code == 0
     assert "building it" in result.stderr
     assert json.loads(result.stdout)["hits"]
+
+
+def test_articles_rank_consecutive_query_words_above_scattered_ones(tmp_path):
+    """Article-level bigrams: the article saying `xe máy` beats one with `xe` and `máy`
+    apart, more often, and both beat one without them; folded queries alike."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "apart.txt").write_text(
+        "Tin giao thông\nChiếc xe tải đâm vào máy bơm. Xe cứu hỏa đến, máy phát điện hỏng, xe cẩu tới.\n",
+        encoding="utf-8")
+    (corpus / "together.txt").write_text(
+        "Tin giao thông\nMột người đi xe máy bị thương trên quốc lộ.\n", encoding="utf-8")
+    (corpus / "neither.txt").write_text("Tin thời tiết\nTrời mưa to trên quốc lộ.\n", encoding="utf-8")
+    s = Searcher(corpus, tmp_path / "index")
+    assert s.run("index").exit_code == 0
+    for query in (("xe", "máy"), ("xe", "may")):
+        hits = s.json(*query, extra=("--articles",))["hits"]
+        assert [h["article"] for h in hits] == ["together", "apart"]
