@@ -15,8 +15,10 @@ from typing import Callable
 
 from whoosh.query import And, Term
 
+from .bigrams import BigramCounts, article_bigrams, size_for
 from .corpus import Article, FileStat, SkippedFile, load, scan
 from .errors import IndexDamaged
+from .postings import PostingReader
 from .store import ARTICLE_DOC, PARAGRAPH_DOC, SCHEMA_VERSION, IndexStore
 
 # Updates touching at least this many articles use worker processes.
@@ -61,11 +63,9 @@ def article_meta(art: Article) -> dict:
 
 
 def _add_article_doc(writer, art: Article, meta: dict) -> None:
-    """The article document: metadata, and the article's syllables and bigrams for
-    article-level df."""
+    """The article document: metadata, and the article's syllables for article-level df."""
     whole = "\n".join(art.paragraphs)
-    writer.add_document(kind=ARTICLE_DOC, article=art.article, meta=meta, asyl=whole, asylf=whole,
-                        abig=whole)
+    writer.add_document(kind=ARTICLE_DOC, article=art.article, meta=meta, asyl=whole, asylf=whole)
 
 
 def _add_article(writer, art: Article) -> None:
@@ -89,12 +89,56 @@ def indexed_articles(ix) -> dict[str, dict]:
     return out
 
 
+def _stored_paragraphs(searcher, article: str) -> list[str]:
+    """The indexed text of an article's paragraphs (to uncount its bigrams)."""
+    return [f["text"] for f in (searcher.stored_fields(d) for d in
+                                searcher.document_numbers(kind=PARAGRAPH_DOC, article=article))
+            if "text" in f]
+
+
+def count_bigrams(ix, corpus_bytes: int) -> BigramCounts:
+    """Count the bigram sketch from the index's stored text. An article's documents are
+    consecutive (added together, into one segment), so this streams."""
+    with ix.searcher() as s:
+        counts = BigramCounts(size_for(corpus_bytes))
+        article_of = PostingReader(s.reader()).article_of
+        current, texts = None, []
+        for docnum, fields in s.reader().iter_docs():
+            if "text" not in fields:
+                continue
+            article = article_of(docnum)
+            if article != current:
+                if texts:
+                    counts.add(article_bigrams(texts))
+                current, texts = article, []
+            texts.append(fields["text"])
+        if texts:
+            counts.add(article_bigrams(texts))
+    return counts
+
+
+def _current_bigrams(store: IndexStore, name: str, ix, articles: int,
+                     corpus_bytes: int) -> tuple[BigramCounts, bool]:
+    """The live sketch, or a new count when it is missing, damaged, counted for another
+    generation (a crash after a commit) or too small for the corpus now; True when new."""
+    loaded = BigramCounts.load(store.bigrams_path(name))
+    if loaded is not None:
+        counts, generation = loaded
+        if (generation == ix.latest_generation() and counts.articles == articles
+                and counts.size * 4 >= size_for(corpus_bytes)):
+            return counts, False
+    return count_bigrams(ix, corpus_bytes), True
+
+
 def _write_changes(writer, removed: list[str], candidates: list[FileStat], known: dict[str, dict],
-                   report: UpdateReport, progress: ProgressFn | None, warn: WarnFn) -> bool:
-    """Delete removed articles and (re)add changed ones; ``known`` and ``report`` follow.
-    True when anything was written."""
+                   report: UpdateReport, progress: ProgressFn | None, warn: WarnFn,
+                   bigrams: BigramCounts, before) -> bool:
+    """Delete removed articles and (re)add changed ones; ``known``, ``report`` and the
+    ``bigrams`` sketch follow (``before`` searches the index as it was). True when anything was
+    written."""
     changed = False
     for article in removed:
+        bigrams.remove(article_bigrams(_stored_paragraphs(before, article)))
         writer.delete_by_term("article", article)
         report.removed += 1
         changed = True
@@ -118,10 +162,12 @@ def _write_changes(writer, removed: list[str], candidates: list[FileStat], known
             report.unchanged += 1
         else:
             if old is not None:
+                bigrams.remove(article_bigrams(_stored_paragraphs(before, stat.article)))
                 writer.delete_by_term("article", stat.article)
                 report.updated += 1
             else:
                 report.added += 1
+            bigrams.add(article_bigrams(art.paragraphs))
             _add_article(writer, art)
         known[stat.article] = article_meta(art)
         changed = True
@@ -141,6 +187,7 @@ def update_index(corpus: Path, store: IndexStore, rebuild: bool = False,
     report = UpdateReport()
     warn = warn or (lambda message: None)
     stats = {s.article: s for s in scan(Path(corpus))}  # fails early on a bad corpus path
+    corpus_bytes = sum(s.size for s in stats.values())
     with store.update_lock():
         store.remove_unused()
         try:
@@ -162,6 +209,9 @@ def update_index(corpus: Path, store: IndexStore, rebuild: bool = False,
             name = store.new_name()
             ix = store.create(name)
             known = {}
+            bigrams, recounted = BigramCounts(size_for(corpus_bytes)), True
+        else:
+            bigrams, recounted = _current_bigrams(store, name, ix, len(known), corpus_bytes)
 
         removed = [a for a in known if a not in stats]
         candidates = [s for a, s in stats.items()
@@ -171,17 +221,24 @@ def update_index(corpus: Path, store: IndexStore, rebuild: bool = False,
 
         if fresh or removed or candidates:  # nothing to do: no writer at all
             parallel = len(candidates) >= PARALLEL_THRESHOLD and (procs or os.cpu_count() or 1) > 1
+            before = ix.searcher()
             writer = (ix.writer(procs=procs or min(os.cpu_count() or 1, 4), multisegment=True,
                                 limitmb=WRITER_MB) if parallel else ix.writer(limitmb=WRITER_MB))
             try:
-                changed = _write_changes(writer, removed, candidates, known, report, progress, warn)
+                changed = _write_changes(writer, removed, candidates, known, report, progress, warn,
+                                         bigrams, before)
                 if changed or fresh:
                     writer.commit()
+                    recounted = True
                 else:
                     writer.cancel()
             except BaseException:
                 writer.cancel()
                 raise
+            finally:
+                before.close()
+        if recounted:  # after the commit: see the module docstring of searcher.bigrams
+            bigrams.save(store.bigrams_path(name), ix.latest_generation())
         for article in removed:
             known.pop(article, None)
         report.articles = len(known)

@@ -18,7 +18,7 @@ from whoosh.query import And, Or, Term, TermRange
 from .errors import IndexDamaged
 from .postings import PostingReader
 from .query import ParsedQuery, mark_exact, parse
-from .analysis import bigram_key
+from .bigrams import BigramFrequencies
 from .ranking import (FOLD_WEIGHT, PairWeight, ParagraphTerms, QueryWeights, article_idf, excluded,
                       highlight_spans, idf, score_article, score_paragraph)
 from .snippets import make_snippet
@@ -28,7 +28,7 @@ CANDIDATES = 300          # paragraphs re-ranked per query (more when paging dee
 COMMON_FRACTION = 0.08    # syllables in more paragraphs than this are skipped in retrieval...
 COMMON_MIN_DF = 2000      # ...if they are also in at least this many paragraphs
 ARTICLE_CANDIDATES = 40   # articles scored as wholes per query (--articles)
-STAGE_ONE_BIGRAM_WEIGHT = 0.5  # a query bigram an article holds, x its idf, in stage one
+STAGE_ONE_COMPOUND_WEIGHT = 0.5  # articles, stage one: query compounds in one paragraph, x idf
 TITLE_WEIGHT = 0.3        # weight of the article title's match in a paragraph's score
 ALL_WORDS_FIRST_MAX = 5   # queries of up to this many words rank complete matches first
 
@@ -136,6 +136,7 @@ class SearchEngine:
             self.paragraphs = int(pointer.get("paragraphs") or 0) or max(self.reader.doc_count(), 1)
             self.articles = int(pointer.get("articles") or 0) or 1
             self.avg_len = self.reader.field_length("syl") / max(self.paragraphs, 1)
+            self.bigram_df = BigramFrequencies(self.store.bigrams_path(self.ix.indexname))
         except Exception as exc:
             raise IndexDamaged(f"the index at {self.store.path} is damaged "
                                f"({type(exc).__name__}); run `searcher index --rebuild`") from None
@@ -152,6 +153,8 @@ class SearchEngine:
             self.searcher.close()
         except Exception:
             pass
+        if getattr(self, "bigram_df", None) is not None:
+            self.bigram_df.close()
 
     def __enter__(self):
         return self
@@ -248,18 +251,6 @@ class SearchEngine:
                         out.append((word, idf(df, self.paragraphs)))
         return out
 
-    def _bigrams(self, q: ParsedQuery) -> list[tuple[str, float]]:
-        """Folded bigrams of consecutive query syllables that some article holds, with
-        their article-level idf."""
-        out = []
-        for run in _runs(q):
-            for first, second in zip(run, run[1:]):
-                key = bigram_key(first, second)
-                df = self.postings.doc_frequency("abig", key)
-                if df:
-                    out.append((key, article_idf(df, self.articles)))
-        return out
-
     def _pairs(self, q: ParsedQuery, weights_df: tuple[dict, dict]) -> list[PairWeight | None]:
         """Each pair of consecutive single-clause query units as a bigram with its
         article-level idf; as typed, its df is estimated from the bigram's folded df and
@@ -271,7 +262,7 @@ class SearchEngine:
                 out.append(None)
                 continue
             first, second = a.alternatives[0].terms[-1], b.alternatives[0].terms[0]
-            df = self.postings.doc_frequency("abig", bigram_key(first.folded, second.folded))
+            df = self.bigram_df.df(first.folded, second.folded)
             if not df:
                 out.append(None)
                 continue
@@ -326,8 +317,8 @@ class SearchEngine:
                   with_docs: bool = True) -> "_Plan":
         """Stage one: for each distinctive query unit, the documents holding it and the idf
         weight it brings them (as typed, or discounted for other diacritics). ``level``
-        "p" reads paragraph documents and the compounds the query forms; "a" reads the
-        article documents' syllable and bigram sets, so weights are article-level idf.
+        "p" reads paragraph documents; "a" reads the article documents' syllable sets, so
+        weights are article-level idf; both read the compounds the query forms.
         Without ``with_docs`` only the weights are worked out (article ranking reads no
         paragraph posting lists)."""
         exact_field, _ = self._FIELDS[level]
@@ -374,12 +365,10 @@ class SearchEngine:
             if len(c.terms) == 1:
                 t = c.terms[0]
                 dropped |= set(pr.docs(exact_field, t.term)) if t.exact else self._folded_docs(t.folded, level)
-        # Paragraphs: compounds the query forms; articles: its bigrams.
+        # Compounds the query forms (paragraph documents, also for articles).
         compound_docs: dict[int, float] = {}
-        field = "wordf" if level == "p" else "abig"
-        found = (self._compounds(q) if level == "p" else self._bigrams(q)) if with_docs else ()
-        for key, w in found:
-            for d in pr.docs(field, key):
+        for key, w in self._compounds(q) if with_docs else ():
+            for d in pr.docs("wordf", key):
                 compound_docs[d] = compound_docs.get(d, 0.0) + w
         return _Plan(weights, units, compound_docs, dropped, allowed, (df_exact, df_folded))
 
@@ -426,8 +415,8 @@ class SearchEngine:
 
     def _rank_articles(self, q: ParsedQuery, plan: "_Plan", need: int):
         """Stage two for articles: the best candidate articles (by article-level idf of the
-        query words and query bigrams they hold) are scored as wholes over all their
-        paragraphs, and shown by their best paragraph."""
+        query words they hold and the query compounds in one of their paragraphs) are scored
+        as wholes over all their paragraphs, and shown by their best paragraph."""
         aplan = self._retrieve(q, None, level="a")
         article_of = self.postings.article_of
         is_deleted = self.reader.is_deleted
@@ -444,10 +433,13 @@ class SearchEngine:
                 if a in dropped or (allowed_articles is not None and a not in allowed_articles):
                     continue
                 scores[a] = scores.get(a, 0.0) + v
-        for d, w in aplan.compound_docs.items():  # the query's bigrams
+        compounds: dict[str, float] = {}  # the best paragraph's query compounds
+        for d, w in aplan.compound_docs.items():
             a = article_of(d)
-            if a in scores:
-                scores[a] += STAGE_ONE_BIGRAM_WEIGHT * w
+            if a in scores and w > compounds.get(a, 0.0):
+                compounds[a] = w
+        for a, w in compounds.items():
+            scores[a] += STAGE_ONE_COMPOUND_WEIGHT * w
         total = len(scores)
         pairs = self._pairs(q, aplan.df)
         top = heapq.nlargest(max(ARTICLE_CANDIDATES, need * 2), scores.items(), key=lambda kv: kv[1])

@@ -3,6 +3,7 @@
 Layout of the index folder:
 
 - Whoosh files of the live index, named after it (`main_0003_*.seg`, `_main_0003_5.toc`);
+- `main_0003.bigrams`: the live index's bigram sketch (:mod:`searcher.bigrams`);
 - `CURRENT.json`: which Whoosh index is live and its schema version, replaced atomically;
 - `update.lock`: held (flock) by the one process updating; the kernel frees it when that
   process dies, so a crash never leaves a lock that blocks the next update.
@@ -33,10 +34,10 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.formats import Existence
 
 from . import whoosh_compact
-from .analysis import bigram_analyzer, syllable_analyzer, word_analyzer
+from .analysis import syllable_analyzer, word_analyzer
 from .errors import IndexBusy, IndexDamaged, IndexMissing, SearcherError
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 POINTER = "CURRENT.json"
 LOCK = "update.lock"
 _NAME = re.compile(r"^main_\d{4,}$")
@@ -53,8 +54,8 @@ def _existence(field):
 
 def make_schema() -> Schema:
     """Paragraph documents carry the text fields; article documents carry the metadata and
-    the sets of the article's syllables (`asyl`, `asylf`) and folded syllable bigrams (`abig`),
-    for article-level ranking."""
+    the set of the article's syllables (`asyl`, `asylf`), for article-level ranking (its
+    bigrams are counted in a sketch beside: :mod:`searcher.bigrams`)."""
     return Schema(
 
         kind=ID,                             # ARTICLE_DOC or PARAGRAPH_DOC
@@ -71,7 +72,6 @@ def make_schema() -> Schema:
         asyl=_existence(TEXT(analyzer=syllable_analyzer(), phrase=False)),
         asylf=_existence(TEXT(analyzer=syllable_analyzer(folded=True, changed_only=True),
                               phrase=False)),
-        abig=_existence(TEXT(analyzer=bigram_analyzer(), phrase=False)),  # folded bigrams
     )
 
 
@@ -197,6 +197,10 @@ class IndexStore:
         raise IndexDamaged(f"the index at {self.path} cannot be opened ({last}); "
                            f"run `searcher index --rebuild`")
 
+    def bigrams_path(self, name: str) -> Path:
+        """The bigram sketch of the Whoosh index ``name``."""
+        return self.path / f"{name}.bigrams"
+
     def open_writable(self, name: str):
         return self.storage().open_index(indexname=name)
 
@@ -230,13 +234,13 @@ class IndexStore:
             if re.match(r"^main_\d{4,}\.tmp$", name):  # a writer's scratch folder
                 shutil.rmtree(self.path / name, ignore_errors=True)
                 continue
-            m = re.match(r"^_?(main_\d{4,})_", name)
+            m = re.match(r"^_?(main_\d{4,})[_.]", name)
             if m and m.group(1) != live:
                 try:
                     os.remove(self.path / name)
                 except OSError:
                     pass
-            elif name.startswith(f".{POINTER}."):
+            elif name.startswith(f".{POINTER}.") or re.match(r"^\.main_\d{4,}\.bigrams\.\d+$", name):
                 try:
                     os.remove(self.path / name)
                 except OSError:

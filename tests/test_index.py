@@ -219,3 +219,59 @@ def test_damaged_index_says_rebuild_and_index_recovers(corpus, tmp_path, damage)
     assert fixed.exit_code == 0, fixed.output
     assert "5 articles, 76 paragraphs" in fixed.stdout
     assert s.run("search", "Nghệ An").exit_code == 0
+
+
+def _sketch_and_recount(index: Path):
+    from searcher.bigrams import BigramCounts
+    from searcher.indexer import count_bigrams
+    from searcher.bigrams import BYTES_PER_COUNTER
+
+    store = IndexStore(index)
+    ix = store.open()
+    loaded = BigramCounts.load(store.bigrams_path(ix.indexname))
+    assert loaded is not None
+    counts, generation = loaded
+    assert generation == ix.latest_generation()
+    return counts, count_bigrams(ix, counts.size * BYTES_PER_COUNTER)  # the same size
+
+
+def test_bigram_counts_follow_updates_and_count_articles(corpus, tmp_path):
+    """The sketch after adds, changes and removals equals a count from scratch, and a
+    bigram's count is the number of articles holding it (few bigrams: no collisions)."""
+    from searcher.bigrams import BigramFrequencies
+
+    s = Searcher(corpus, tmp_path / "index")
+    assert s.run("index").exit_code == 0
+    (corpus / "a.txt").write_text("Xe máy\nMột chiếc xe máy cũ. Xe máy mới.\n", encoding="utf-8")
+    (corpus / "b.txt").write_text("Tin\nMáy xe và xe tải.\n", encoding="utf-8")
+    assert s.run("index").exit_code == 0
+    (corpus / "b.txt").write_text("Tin\nHai chiếc xe máy.\n", encoding="utf-8")
+    (corpus / "001_4a8ed78d953e807b.txt").unlink()
+    assert s.run("index").exit_code == 0
+    incremental, recount = _sketch_and_recount(tmp_path / "index")
+    assert incremental.articles == recount.articles == 6
+    assert incremental.counters == recount.counters
+    store = IndexStore(tmp_path / "index")
+    df = BigramFrequencies(store.bigrams_path(store.open().indexname))
+    try:
+        assert df.df("xe", "may") == 2 and df.df("may", "xe") == 0 and df.df("nghe", "an") >= 1
+    finally:
+        df.close()
+
+
+def test_missing_or_stale_bigram_counts_are_counted_again(corpus, tmp_path):
+    index = tmp_path / "index"
+    s = Searcher(corpus, index)
+    assert s.run("index").exit_code == 0
+    before = s.json("cong", "an", "nghe", "an", extra=("--articles",))
+    store = IndexStore(index)
+    path = store.bigrams_path(store.open().indexname)
+    good = path.read_bytes()
+    path.unlink()
+    assert s.run("search", "cong", "an").exit_code == 0  # still answers, without the counts
+    assert s.run("index").exit_code == 0
+    assert path.read_bytes() == good
+    path.write_bytes(good[:100])  # damaged
+    assert s.run("index").exit_code == 0
+    assert path.read_bytes() == good
+    assert s.json("cong", "an", "nghe", "an", extra=("--articles",))["hits"] == before["hits"]
