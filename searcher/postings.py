@@ -21,14 +21,20 @@ class PostingReader:
         self._offsets = [offset for _, offset in self.leaves]
         self._columns: list | None = None
         self._df_cache: dict[tuple[str, str], int] = {}
+        self._article_cache: dict[int, str] = {}
 
     def article_of(self, docnum: int) -> str:
         """The article id of a document, from the `article` column (no stored-field read)."""
+        got = self._article_cache.get(docnum)
+        if got is not None:
+            return got
         if self._columns is None:
             self._columns = [leaf.column_reader("article") for leaf, _ in self.leaves]
         i = bisect_right(self._offsets, docnum) - 1
         value = self._columns[i][docnum - self._offsets[i]]
-        return value.decode("utf-8") if isinstance(value, bytes) else value
+        value = value.decode("utf-8") if isinstance(value, bytes) else value
+        self._article_cache[docnum] = value
+        return value
 
     def doc_frequency(self, field: str, term: str) -> int:
         key = (field, term)

@@ -57,15 +57,36 @@ class ParagraphTerms:
 
     __slots__ = ("text", "surfaces", "folded", "_by_fold", "_spans", "_wanted")
 
-    def __init__(self, text: str, wanted: frozenset[str] | None = None):
+    def __init__(self, text: str, wanted: frozenset[str] | None = None,
+                 surfaces: tuple[list[str], list[str]] | None = None):
         """``wanted``: the folded terms positions will be asked for (the query's), so
-        only those are indexed; None indexes every term."""
+        only those are indexed; None indexes every term. ``surfaces``: the syllables and
+        their folded terms, when already known."""
         self.text = text
-        self.surfaces = syllable_surfaces(text)
-        self.folded = [fold_surface(s) for s in self.surfaces]
+        if surfaces is None:
+            self.surfaces = syllable_surfaces(text)
+            self.folded = list(map(fold_surface, self.surfaces))
+        else:
+            self.surfaces, self.folded = surfaces
         self._by_fold: dict[str, list[int]] | None = None
         self._spans: list[tuple[int, int]] | None = None
         self._wanted = wanted
+
+    @classmethod
+    def joined(cls, paragraphs: list["ParagraphTerms"],
+               wanted: frozenset[str] | None = None) -> "ParagraphTerms":
+        """Several paragraphs as one sequence (an article), an empty syllable between them
+        so that no phrase or adjacency spans two paragraphs. For matching only: its
+        character spans are not the text's."""
+        surfaces: list[str] = []
+        folded: list[str] = []
+        for p in paragraphs:
+            if surfaces:
+                surfaces.append("")
+                folded.append("")
+            surfaces.extend(p.surfaces)
+            folded.extend(p.folded)
+        return cls("\n".join(p.text for p in paragraphs), wanted, (surfaces, folded))
 
     def __len__(self) -> int:
         return len(self.surfaces)
@@ -100,13 +121,17 @@ class ParagraphTerms:
         first = clause.terms[0]
         starts = self.by_fold.get(first.folded, ())
         n = len(clause.terms)
+        if n == 1:  # the common case, quickly
+            if not first.exact:
+                return list(starts), list(starts)
+            term = self.term
+            return list(starts), [p for p in starts if term(p) == first.term]
         folded = self.folded
         fold_hits, exact_hits = [], []
         for p in starts:
-            if n > 1:
-                if p + n > len(folded) or any(
-                        folded[p + j] != clause.terms[j].folded for j in range(1, n)):
-                    continue
+            if p + n > len(folded) or any(
+                    folded[p + j] != clause.terms[j].folded for j in range(1, n)):
+                continue
             fold_hits.append(p)
             if all(not t.exact or self.term(p + j) == t.term
                    for j, t in enumerate(clause.terms)):
@@ -261,6 +286,7 @@ def _pair_score(p: PairWeight, exact: float, folded: float, norm: float) -> floa
 
 def score_article(paragraphs: list[Scored], weights: QueryWeights, pairs: list[PairWeight | None],
                   length: int, avg_len: float, lead: Scored | None = None) -> tuple[float, bool]:
+    # ``paragraphs``: the matches of its paragraphs, or of all of them at once (joined).
     """An article's score as one document: BM25 over the whole article with article-level
     idf (``weights``) of the query words and of the bigrams consecutive query words form
     (``pairs``), as typed and with any diacritics, plus the same for the first paragraph

@@ -28,8 +28,10 @@ CANDIDATES = 300          # paragraphs re-ranked per query (more when paging dee
 COMMON_FRACTION = 0.08    # syllables in more paragraphs than this are skipped in retrieval...
 COMMON_MIN_DF = 2000      # ...if they are also in at least this many paragraphs
 ARTICLE_CANDIDATES = 40   # articles scored as wholes per query (--articles)
+ARTICLE_POOL = 300        # articles whose common query words are looked at, to pick those
 STAGE_ONE_COMPOUND_WEIGHT = 0.5  # articles, stage one: query compounds in one paragraph, x idf
 TITLE_WEIGHT = 0.3        # weight of the article title's match in a paragraph's score
+PARAGRAPH_CACHE = 20_000  # paragraphs kept split into syllables, oldest dropped first
 ALL_WORDS_FIRST_MAX = 5   # queries of up to this many words rank complete matches first
 
 
@@ -91,6 +93,8 @@ class _Plan:
     dropped: set[int]
     allowed: set[int] | None
     df: tuple[dict[str, int], dict[str, int]]  # document frequencies: exact, folded
+    common: list[int]  # units too common to read in stage one
+    df_folded: dict[str, int]
 
 
 def _wanted_terms(q: ParsedQuery) -> frozenset[str]:
@@ -136,11 +140,17 @@ class SearchEngine:
             self.paragraphs = int(pointer.get("paragraphs") or 0) or max(self.reader.doc_count(), 1)
             self.articles = int(pointer.get("articles") or 0) or 1
             self.avg_len = self.reader.field_length("syl") / max(self.paragraphs, 1)
+            # Most indexes have no deleted documents: then nothing needs checking.
+            self._is_deleted = (self.reader.is_deleted if self.reader.has_deletions()
+                                else lambda docnum: False)
             self.bigram_df = BigramFrequencies(self.store.bigrams_path(self.ix.indexname))
         except Exception as exc:
             raise IndexDamaged(f"the index at {self.store.path} is damaged "
                                f"({type(exc).__name__}); run `searcher index --rebuild`") from None
         self._meta: dict[str, dict] = {}
+        self._article_doc_set: set[int] | None = None
+        # Paragraphs read lately, split into syllables (a session's queries revisit them).
+        self._paragraph_cache: dict[int, tuple[int, str, list[str], list[str]]] = {}
         self.last_candidates: list[_Candidate] = []
 
     def refresh(self) -> None:
@@ -185,9 +195,15 @@ class SearchEngine:
             out.append((f["para"], f["text"]))
         return sorted(out)
 
+    def _article_doc(self, article: str) -> int | None:
+        """The live article document of an article."""
+        if self._article_doc_set is None:
+            self._article_doc_set = set(self.postings.docs("kind", ARTICLE_DOC))
+        return next((d for d in self._article_docs(article) if d in self._article_doc_set), None)
+
     def _article_docs(self, article: str) -> list[int]:
         """Live documents of an article (its article document included)."""
-        is_deleted = self.reader.is_deleted
+        is_deleted = self._is_deleted
         return [d for d in self.postings.docs("article", article) if not is_deleted(d)]
 
     # -- retrieval -----------------------------------------------------------------------------
@@ -313,6 +329,21 @@ class SearchEngine:
             cands = list({c.article: c for c in reversed(cands)}.values())[::-1]
         return cands, len(cands)
 
+    def _unit_sets(self, c, level: str, df_folded: dict[str, int],
+                   common: float) -> tuple[set[int] | None, set[int]]:
+        """Documents holding clause ``c`` as typed (None when nothing was typed with marks)
+        and in any spelling. Other spellings are read only when that is cheap (`hưu` is
+        rare, while its folded `huu` also stands for the common `hữu`)."""
+        exact_field, _ = self._FIELDS[level]
+        exact = None
+        for t in c.terms:
+            if t.exact:
+                e = set(self.postings.docs(exact_field, t.term))
+                exact = e if exact is None else exact & e
+        if exact is None or max(df_folded[t.folded] for t in c.terms) <= common:
+            return exact, self._clause_docs(c, level)
+        return exact, exact
+
     def _retrieve(self, q: ParsedQuery, allowed: set[int] | None, level: str = "p",
                   with_docs: bool = True) -> "_Plan":
         """Stage one: for each distinctive query unit, the documents holding it and the idf
@@ -343,18 +374,7 @@ class SearchEngine:
         for i in (use if with_docs else ()):
             unit_docs: dict[int, float] = {}
             for w in weights.units[i]:
-                c = w.clause
-                exact = None
-                for t in c.terms:
-                    if t.exact:
-                        e = set(pr.docs(exact_field, t.term))
-                        exact = e if exact is None else exact & e
-                # Other spellings are read only when that is cheap (`hưu` is rare, while
-                # its folded `huu` also stands for the common `hữu`).
-                if exact is None or max(df_folded[t.folded] for t in c.terms) <= common:
-                    docs = self._clause_docs(c, level)
-                else:
-                    docs = exact
+                exact, docs = self._unit_sets(w.clause, level, df_folded, common)
                 for d in docs:
                     v = w.exact if exact is None or d in exact else FOLD_WEIGHT * w.folded
                     if v > unit_docs.get(d, 0.0):
@@ -370,7 +390,8 @@ class SearchEngine:
         for key, w in self._compounds(q) if with_docs else ():
             for d in pr.docs("wordf", key):
                 compound_docs[d] = compound_docs.get(d, 0.0) + w
-        return _Plan(weights, units, compound_docs, dropped, allowed, (df_exact, df_folded))
+        return _Plan(weights, units, compound_docs, dropped, allowed, (df_exact, df_folded),
+                     [i for i in range(len(q.units)) if i not in use], df_folded)
 
     def _rank_paragraphs(self, q: ParsedQuery, plan: "_Plan", need: int):
         """Stage two for paragraphs: re-rank the best candidates on their text."""
@@ -388,7 +409,7 @@ class SearchEngine:
         total = len(scores)
         top = heapq.nlargest(max(CANDIDATES, need * 3), scores.items(), key=lambda kv: kv[1])
         cands: list[_Candidate] = []
-        is_deleted = self.reader.is_deleted
+        is_deleted = self._is_deleted
         wanted = _wanted_terms(q)
         for d, _ in top:
             if is_deleted(d):
@@ -419,12 +440,13 @@ class SearchEngine:
         as wholes over all their paragraphs, and shown by their best paragraph."""
         aplan = self._retrieve(q, None, level="a")
         article_of = self.postings.article_of
-        is_deleted = self.reader.is_deleted
+        is_deleted = self._is_deleted
         allowed_articles = None
         if plan.allowed is not None:
             allowed_articles = {article_of(d) for d in plan.allowed}
         dropped = {article_of(d) for d in aplan.dropped}
         scores: dict[str, float] = {}
+        article_docs: dict[str, int] = {}  # article -> its article document
         for unit_docs in aplan.units:
             for d, v in unit_docs.items():
                 if is_deleted(d):
@@ -433,53 +455,87 @@ class SearchEngine:
                 if a in dropped or (allowed_articles is not None and a not in allowed_articles):
                     continue
                 scores[a] = scores.get(a, 0.0) + v
+                article_docs[a] = d
         compounds: dict[str, float] = {}  # the best paragraph's query compounds
         for d, w in aplan.compound_docs.items():
+            if is_deleted(d):
+                continue
             a = article_of(d)
-            if a in scores and w > compounds.get(a, 0.0):
+            if w > compounds.get(a, 0.0) and a not in dropped and (
+                    allowed_articles is None or a in allowed_articles):
                 compounds[a] = w
         for a, w in compounds.items():
-            scores[a] += STAGE_ONE_COMPOUND_WEIGHT * w
+            scores[a] = scores.get(a, 0.0) + STAGE_ONE_COMPOUND_WEIGHT * w
         total = len(scores)
+        # The common words, skipped above, still tell the best few hundred apart.
+        pool = dict(heapq.nlargest(ARTICLE_POOL, scores.items(), key=lambda kv: kv[1]))
+        for i in aplan.common:
+            gain: dict[str, float] = {}
+            for w in aplan.weights.units[i]:
+                exact, docs = self._unit_sets(w.clause, "a", aplan.df_folded, float("inf"))
+                for a in pool:
+                    d = article_docs.get(a)
+                    if d is None:
+                        d = article_docs[a] = self._article_doc(a)
+                    if d in docs:
+                        v = w.exact if exact is None or d in exact else FOLD_WEIGHT * w.folded
+                        gain[a] = max(gain.get(a, 0.0), v)
+            for a, v in gain.items():
+                pool[a] += v
+        scores = pool
         pairs = self._pairs(q, aplan.df)
         top = heapq.nlargest(max(ARTICLE_CANDIDATES, need * 2), scores.items(), key=lambda kv: kv[1])
         wanted = _wanted_terms(q)
         avg_article = self.avg_len * self.paragraphs / max(self.articles, 1)
         ranked: list[_Candidate] = []
+        paragraphs: dict[str, list[_Candidate]] = {}
         for a, _ in top:
-            paras: list[_Candidate] = []
-            for d in self._article_docs(a):
-                if plan.allowed is not None and d not in plan.allowed:
-                    continue
-                c = self._candidate(d, wanted, article=a)
-                if c is None:
-                    continue
-                if excluded(c.pt, q):
-                    paras = []
-                    break
-                self._score(c, plan)
-                paras.append(c)
-            matched = [c for c in paras if c.matched]
-            if not matched:
+            paras = [c for c in (self._candidate(d, wanted, article=a) for d in self._article_docs(a)
+                                 if plan.allowed is None or d in plan.allowed) if c is not None]
+            if not paras:
                 continue
-            lead = next((c.scored for c in paras if c.para == 0), None)
-            length = sum(len(c.pt) for c in paras)
-            score, all_matched = score_article([c.scored for c in matched], aplan.weights, pairs,
-                                               length, avg_article, lead)
-            best_para = max(matched, key=lambda c: (c.matched, c.score))
-            best_para.score, best_para.all_matched = score, all_matched
-            ranked.append(best_para)
+            paras.sort(key=lambda c: c.para)
+            # The whole article at once: one sequence of syllables, matched once.
+            whole = ParagraphTerms.joined([c.pt for c in paras], wanted)
+            if excluded(whole, q):
+                continue
+            scored = score_paragraph(whole, plan.weights, self.avg_len)
+            if not scored.matched:
+                continue
+            lead = None
+            if paras[0].para == 0:
+                lead = score_paragraph(paras[0].pt, plan.weights, self.avg_len)
+            length = len(whole) - (len(paras) - 1)
+            score, all_matched = score_article([scored], aplan.weights, pairs, length, avg_article, lead)
+            paragraphs[a] = paras
+            ranked.append(_Candidate(paras[0].docnum, a, paras[0].para, whole.text, whole, score,
+                                     all_matched, scored.matched, scored.matches, scored))
         ranked.sort(key=_order(q), reverse=True)
+        # Shown by its best paragraph: worked out for the articles on the pages asked for.
+        for i, c in enumerate(ranked[:need]):
+            for p in paragraphs[c.article]:
+                self._score(p, plan)
+            best = max((p for p in paragraphs[c.article] if p.matched), key=lambda p: (p.matched, p.score))
+            best.score, best.all_matched = c.score, c.all_matched
+            ranked[i] = best
         return ranked, max(total, len(ranked))
 
     def _candidate(self, docnum: int, wanted: frozenset[str] | None = None,
                    article: str | None = None) -> _Candidate | None:
-        f = self.reader.stored_fields(docnum)
-        text = f.get("text")
-        if text is None:
-            return None
-        return _Candidate(docnum, article or self.postings.article_of(docnum), f["para"], text,
-                          ParagraphTerms(text, wanted))
+        got = self._paragraph_cache.get(docnum)
+        if got is None:
+            f = self.reader.stored_fields(docnum)
+            text = f.get("text")
+            if text is None:
+                return None
+            pt = ParagraphTerms(text)
+            got = (f["para"], text, pt.surfaces, pt.folded)
+            if len(self._paragraph_cache) >= PARAGRAPH_CACHE:
+                self._paragraph_cache.pop(next(iter(self._paragraph_cache)))
+            self._paragraph_cache[docnum] = got
+        para, text, surfaces, folded = got
+        return _Candidate(docnum, article or self.postings.article_of(docnum), para, text,
+                          ParagraphTerms(text, wanted, (surfaces, folded)))
 
     def _hit(self, rank: int, c: _Candidate, q: ParsedQuery) -> Hit:
         meta = self.article_meta(c.article)

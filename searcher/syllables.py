@@ -77,10 +77,22 @@ def split_units(text: str) -> Iterator[Unit]:
 
 def syllable_surfaces(text: str) -> list[str]:
     """The surfaces of the syllable stream (what :func:`searcher.analysis.syllable_units`
-    yields), without offsets: one C-level scan, for re-ranking many paragraphs quickly."""
+    yields), without offsets, for re-ranking many paragraphs quickly: most
+    space-separated tokens are a syllable as they are; only the others are scanned."""
+    if _may_hold_address(text):
+        return _surfaces_of_runs(_SYLLABLE_RUNS.findall(text))
     out: list[str] = []
-    pattern = _SYLLABLE_RUNS if _may_hold_address(text) else _SYLLABLE_RUNS_PLAIN
-    for s in pattern.findall(text):
+    for token in text.split():
+        if token.isalnum():
+            out.append(token)
+        else:
+            out.extend(_surfaces_of_runs(_SYLLABLE_RUNS_PLAIN.findall(token)))
+    return out
+
+
+def _surfaces_of_runs(runs: list[str]) -> list[str]:
+    out: list[str] = []
+    for s in runs:
         if s.isalnum() or _DIGITS_AND_SEPARATORS.fullmatch(s):
             out.append(s)
         else:

@@ -168,3 +168,12 @@ def test_word_spans_cover_whole_syllables():
     text = "Giám đốc Công an tỉnh Hà Tĩnh"
     for w in word_spans(text):
         assert text[w.start:w.end].split() == list(w.syllables)
+
+
+@given(st.text(alphabet=st.sampled_from(list("aăâbcdđeêoôơuưy AĐƠ09.,-/:@_()\u0301\u0323\u00a0\u200b\n\t\x1c|")),
+               max_size=80))
+@settings(max_examples=300, deadline=None)
+def test_syllable_surfaces_are_the_syllable_stream(text):
+    from searcher.syllables import syllable_surfaces
+
+    assert syllable_surfaces(text) == [u.surface for u in syllable_units(text)]
