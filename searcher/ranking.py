@@ -27,6 +27,8 @@ COMPOUND_WEIGHT = 0.5   # a query compound (`an_ninh`) that is a word of the par
 COVERAGE_WEIGHT = 1.0   # fraction of the query's idf mass matched, x total idf
 # Articles (BM25 over the whole article, article-level idf):
 BIGRAM_WEIGHT = 0.5     # consecutive query words found consecutive, x the bigram's idf
+UNTYPED_BIGRAM_BOOST = 1.4  # more, for words typed without marks: their folded syllables
+                            # are ambiguous alone, much less so in pairs
 LEAD_WEIGHT = 0.3       # matches in the first paragraph (the title, or the lead), again
 
 
@@ -281,7 +283,7 @@ def _unit_score(w: ClauseWeight, tf_exact: float, tf_folded: float, norm: float)
 def _pair_score(p: PairWeight, exact: float, folded: float, norm: float) -> float:
     if p.typed:
         return p.exact * saturate(exact, norm) + FOLD_WEIGHT * p.folded * saturate(folded, norm)
-    return p.folded * saturate(folded, norm)
+    return UNTYPED_BIGRAM_BOOST * p.folded * saturate(folded, norm)
 
 
 def score_article(paragraphs: list[Scored], weights: QueryWeights, pairs: list[PairWeight | None],

@@ -153,6 +153,10 @@ class SearchEngine:
         self._paragraph_cache: dict[int, tuple[int, str, list[str], list[str]]] = {}
         self.last_candidates: list[_Candidate] = []
 
+    def clear_caches(self) -> None:
+        """Forget paragraphs read so far (to measure latency as a first query sees it)."""
+        self._paragraph_cache.clear()
+
     def refresh(self) -> None:
         """Reopen after an update so new articles are seen."""
         self.close()
