@@ -275,3 +275,31 @@ def test_missing_or_stale_bigram_counts_are_counted_again(corpus, tmp_path):
     assert s.run("index").exit_code == 0
     assert path.read_bytes() == good
     assert s.json("cong", "an", "nghe", "an", extra=("--articles",))["hits"] == before["hits"]
+
+
+def _postings(index: Path) -> dict:
+    ix = IndexStore(index).open()
+    with ix.reader() as r:
+        texts = {d: (f.get("para"), f.get("text"), repr(f.get("meta"))) for d, f in r.iter_docs()}
+        out = {}
+        for fieldname in ("syl", "sylf", "wordf", "asyl", "asylf"):
+            for term in r.field_terms(fieldname):
+                m = r.postings(fieldname, term)
+                items = []
+                while m.is_active():
+                    items.append((texts[m.id()], m.weight(), r.doc_field_length(m.id(), fieldname)))
+                    m.next()
+                out[fieldname, term] = sorted(items, key=repr)
+    return out
+
+
+def test_postings_spilled_to_disk_read_back_the_same(corpus, tmp_path, monkeypatch):
+    """The writer's sorted runs (pickled in chunks, see searcher.whoosh_compact) give the
+    same index as sorting in memory."""
+    from searcher import indexer
+
+    assert Searcher(corpus, tmp_path / "memory").run("index").exit_code == 0
+    monkeypatch.setattr(indexer, "WRITER_MB", 0.02)  # a run every few hundred postings
+    assert Searcher(corpus, tmp_path / "spilled").run("index").exit_code == 0
+    memory, spilled = _postings(tmp_path / "memory"), _postings(tmp_path / "spilled")
+    assert len(memory) > 1000 and memory == spilled
