@@ -20,6 +20,7 @@ from .corpus import Article, FileStat, SkippedFile, load, scan
 from .errors import IndexDamaged
 from .postings import PostingReader
 from .store import ARTICLE_DOC, PARAGRAPH_DOC, SCHEMA_VERSION, IndexStore
+from .syllables import syllable_surfaces
 
 # Updates touching at least this many articles use worker processes.
 PARALLEL_THRESHOLD = 200
@@ -63,9 +64,11 @@ def article_meta(art: Article) -> dict:
 
 
 def _add_article_doc(writer, art: Article, meta: dict) -> None:
-    """The article document: metadata, and the article's syllables for article-level df."""
-    whole = "\n".join(art.paragraphs)
-    writer.add_document(kind=ARTICLE_DOC, article=art.article, meta=meta, asyl=whole, asylf=whole)
+    """The article document: metadata, and the article's syllables for article-level df.
+    Those fields record only which syllables occur, so each distinct one is analyzed once."""
+    distinct = " ".join(dict.fromkeys(s for text in art.paragraphs for s in syllable_surfaces(text)))
+    writer.add_document(kind=ARTICLE_DOC, article=art.article, meta=meta, asyl=distinct,
+                        asylf=distinct)
 
 
 def _add_article(writer, art: Article) -> None:
