@@ -9,6 +9,7 @@ normalization).
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Callable
 from functools import lru_cache
@@ -30,6 +31,7 @@ BIGRAM_WEIGHT = 0.5     # consecutive query words found consecutive, x the bigra
 UNTYPED_BIGRAM_BOOST = 1.4  # more, for words typed without marks: their folded syllables
                             # are ambiguous alone, much less so in pairs
 LEAD_WEIGHT = 0.3       # matches in the first paragraph (the title, or the lead), again
+PASSAGE_WEIGHT = 0.0    # the share of the query's idf one paragraph matches, x that idf
 
 
 def idf(df: int, n: int) -> float:
@@ -57,7 +59,7 @@ class ParagraphTerms:
     """A paragraph's syllables as folded terms by position; exact terms and character
     spans are worked out only where needed (matches, highlights)."""
 
-    __slots__ = ("text", "surfaces", "folded", "_by_fold", "_spans", "_wanted")
+    __slots__ = ("text", "surfaces", "folded", "starts", "_by_fold", "_spans", "_wanted")
 
     def __init__(self, text: str, wanted: frozenset[str] | None = None,
                  surfaces: tuple[list[str], list[str]] | None = None):
@@ -70,6 +72,7 @@ class ParagraphTerms:
             self.folded = list(map(fold_surface, self.surfaces))
         else:
             self.surfaces, self.folded = surfaces
+        self.starts: list[int] = [0]  # where each paragraph starts (several when joined)
         self._by_fold: dict[str, list[int]] | None = None
         self._spans: list[tuple[int, int]] | None = None
         self._wanted = wanted
@@ -82,13 +85,17 @@ class ParagraphTerms:
         character spans are not the text's."""
         surfaces: list[str] = []
         folded: list[str] = []
+        starts: list[int] = []
         for p in paragraphs:
             if surfaces:
                 surfaces.append("")
                 folded.append("")
+            starts.append(len(surfaces))
             surfaces.extend(p.surfaces)
             folded.extend(p.folded)
-        return cls("\n".join(p.text for p in paragraphs), wanted, (surfaces, folded))
+        joined = cls("\n".join(p.text for p in paragraphs), wanted, (surfaces, folded))
+        joined.starts = starts
+        return joined
 
     def __len__(self) -> int:
         return len(self.surfaces)
@@ -286,28 +293,25 @@ def _pair_score(p: PairWeight, exact: float, folded: float, norm: float) -> floa
     return UNTYPED_BIGRAM_BOOST * p.folded * saturate(folded, norm)
 
 
-def score_article(paragraphs: list[Scored], weights: QueryWeights, pairs: list[PairWeight | None],
-                  length: int, avg_len: float, lead: Scored | None = None) -> tuple[float, bool]:
-    # ``paragraphs``: the matches of its paragraphs, or of all of them at once (joined).
-    """An article's score as one document: BM25 over the whole article with article-level
+def score_article(article: Scored, weights: QueryWeights, pairs: list[PairWeight | None],
+                  length: int, avg_len: float, lead: Scored | None = None,
+                  starts: list[int] | None = None) -> tuple[float, bool]:
+    """An article's score as one document: BM25 over the whole article (``article``: the
+    matches of its paragraphs joined, see :meth:`ParagraphTerms.joined`) with article-level
     idf (``weights``) of the query words and of the bigrams consecutive query words form
     (``pairs``), as typed and with any diacritics, plus the same for the first paragraph
-    (the title, or the lead) without length normalization. Returns (score, all matched)."""
+    (the title, or the lead) without length normalization, and the query's coverage by its
+    best paragraph (``starts``: where each paragraph starts). Returns (score, all matched)."""
     n_units = len(weights.units)
     tf_exact = [0] * n_units
     tf_folded = [0] * n_units
     alternative = [0] * n_units
-    pair_exact = [0] * max(n_units - 1, 0)
-    pair_folded = [0] * max(n_units - 1, 0)
-    for sc in paragraphs:
-        for i, m in enumerate(sc.matches):
-            if m is not None:
-                tf_folded[i] += len(m.positions)
-                tf_exact[i] += len(m.exact_starts)
-                alternative[i] = m.alternative
-        for i, (folded, exact) in enumerate(zip(sc.adjacent, sc.adjacent_exact)):
-            pair_folded[i] += folded
-            pair_exact[i] += exact
+    for i, m in enumerate(article.matches):
+        if m is not None:
+            tf_folded[i] = len(m.positions)
+            tf_exact[i] = len(m.exact_starts)
+            alternative[i] = m.alternative
+    pair_folded, pair_exact = article.adjacent, article.adjacent_exact
     norm = K1 * (1 - B + B * max(length, 1) / max(avg_len, 1.0))
     score = sum(_unit_score(weights.units[i][alternative[i]], tf_exact[i], tf_folded[i], norm)
                 for i in range(n_units) if tf_folded[i])
@@ -319,6 +323,15 @@ def score_article(paragraphs: list[Scored], weights: QueryWeights, pairs: list[P
         lead_score += BIGRAM_WEIGHT * sum(p.folded * saturate(lead.adjacent[i], K1)
                                           for i, p in enumerate(pairs) if p is not None)
         score += LEAD_WEIGHT * lead_score
+    if starts and PASSAGE_WEIGHT and weights.total_idf:
+        per_paragraph: dict[int, float] = {}
+        for i, m in enumerate(article.matches):
+            if m is not None:
+                w = weights.units[i][m.alternative].folded
+                for k in {bisect_right(starts, p) for p, _ in m.positions}:
+                    per_paragraph[k] = per_paragraph.get(k, 0.0) + w
+        best = max(per_paragraph.values(), default=0.0)
+        score += PASSAGE_WEIGHT * best * best / weights.total_idf
     return score, all(tf_folded) and n_units > 0
 
 

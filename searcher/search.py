@@ -439,61 +439,16 @@ class SearchEngine:
         c.scored = s
 
     def _rank_articles(self, q: ParsedQuery, plan: "_Plan", need: int):
-        """Stage two for articles: the best candidate articles (by article-level idf of the
-        query words they hold and the query compounds in one of their paragraphs) are scored
-        as wholes over all their paragraphs, and shown by their best paragraph."""
+        """Stage two for articles: the best candidate articles are scored as wholes over all
+        their paragraphs, and shown by their best paragraph."""
         aplan = self._retrieve(q, None, level="a")
-        article_of = self.postings.article_of
-        is_deleted = self._is_deleted
-        allowed_articles = None
-        if plan.allowed is not None:
-            allowed_articles = {article_of(d) for d in plan.allowed}
-        dropped = {article_of(d) for d in aplan.dropped}
-        scores: dict[str, float] = {}
-        article_docs: dict[str, int] = {}  # article -> its article document
-        for unit_docs in aplan.units:
-            for d, v in unit_docs.items():
-                if is_deleted(d):
-                    continue
-                a = article_of(d)
-                if a in dropped or (allowed_articles is not None and a not in allowed_articles):
-                    continue
-                scores[a] = scores.get(a, 0.0) + v
-                article_docs[a] = d
-        compounds: dict[str, float] = {}  # the best paragraph's query compounds
-        for d, w in aplan.compound_docs.items():
-            if is_deleted(d):
-                continue
-            a = article_of(d)
-            if w > compounds.get(a, 0.0) and a not in dropped and (
-                    allowed_articles is None or a in allowed_articles):
-                compounds[a] = w
-        for a, w in compounds.items():
-            scores[a] = scores.get(a, 0.0) + STAGE_ONE_COMPOUND_WEIGHT * w
-        total = len(scores)
-        # The common words, skipped above, still tell the best few hundred apart.
-        pool = dict(heapq.nlargest(ARTICLE_POOL, scores.items(), key=lambda kv: kv[1]))
-        for i in aplan.common:
-            gain: dict[str, float] = {}
-            for w in aplan.weights.units[i]:
-                exact, docs = self._unit_sets(w.clause, "a", aplan.df_folded, float("inf"))
-                for a in pool:
-                    d = article_docs.get(a)
-                    if d is None:
-                        d = article_docs[a] = self._article_doc(a)
-                    if d in docs:
-                        v = w.exact if exact is None or d in exact else FOLD_WEIGHT * w.folded
-                        gain[a] = max(gain.get(a, 0.0), v)
-            for a, v in gain.items():
-                pool[a] += v
-        scores = pool
+        top, total = self._candidate_articles(q, plan, aplan, max(ARTICLE_CANDIDATES, need * 2))
         pairs = self._pairs(q, aplan.df)
-        top = heapq.nlargest(max(ARTICLE_CANDIDATES, need * 2), scores.items(), key=lambda kv: kv[1])
         wanted = _wanted_terms(q)
         avg_article = self.avg_len * self.paragraphs / max(self.articles, 1)
         ranked: list[_Candidate] = []
         paragraphs: dict[str, list[_Candidate]] = {}
-        for a, _ in top:
+        for a in top:
             paras = [c for c in (self._candidate(d, wanted, article=a) for d in self._article_docs(a)
                                  if plan.allowed is None or d in plan.allowed) if c is not None]
             if not paras:
@@ -510,7 +465,8 @@ class SearchEngine:
             if paras[0].para == 0:
                 lead = score_paragraph(paras[0].pt, plan.weights, self.avg_len)
             length = len(whole) - (len(paras) - 1)
-            score, all_matched = score_article([scored], aplan.weights, pairs, length, avg_article, lead)
+            score, all_matched = score_article(scored, aplan.weights, pairs, length, avg_article, lead,
+                                               whole.starts)
             paragraphs[a] = paras
             ranked.append(_Candidate(paras[0].docnum, a, paras[0].para, whole.text, whole, score,
                                      all_matched, scored.matched, scored.matches, scored))
@@ -523,6 +479,53 @@ class SearchEngine:
             best.score, best.all_matched = c.score, c.all_matched
             ranked[i] = best
         return ranked, max(total, len(ranked))
+
+    def _candidate_articles(self, q: ParsedQuery, plan: "_Plan", aplan: "_Plan",
+                            k: int) -> tuple[list[str], int]:
+        """Stage one for articles: the ``k`` best by article-level idf of the distinctive
+        query words they hold and of the query compounds in one of their paragraphs; the
+        common words then tell the best few hundred apart. Also how many matched."""
+        article_of = self.postings.article_of
+        is_deleted = self._is_deleted
+        allowed = None if plan.allowed is None else {article_of(d) for d in plan.allowed}
+        dropped = {article_of(d) for d in aplan.dropped}
+
+        def wanted(a: str) -> bool:
+            return a not in dropped and (allowed is None or a in allowed)
+
+        scores: dict[str, float] = {}
+        article_docs: dict[str, int] = {}  # article -> its article document
+        for unit_docs in aplan.units:
+            for d, v in unit_docs.items():
+                if not is_deleted(d):
+                    a = article_of(d)
+                    if wanted(a):
+                        scores[a] = scores.get(a, 0.0) + v
+                        article_docs[a] = d
+        compounds: dict[str, float] = {}  # the best paragraph's query compounds
+        for d, w in aplan.compound_docs.items():
+            if not is_deleted(d):
+                a = article_of(d)
+                if w > compounds.get(a, 0.0) and wanted(a):
+                    compounds[a] = w
+        for a, w in compounds.items():
+            scores[a] = scores.get(a, 0.0) + STAGE_ONE_COMPOUND_WEIGHT * w
+        total = len(scores)
+        pool = dict(heapq.nlargest(ARTICLE_POOL, scores.items(), key=lambda kv: kv[1]))
+        for i in aplan.common:
+            gain: dict[str, float] = {}
+            for w in aplan.weights.units[i]:
+                exact, docs = self._unit_sets(w.clause, "a", aplan.df_folded, float("inf"))
+                for a in pool:
+                    d = article_docs.get(a)
+                    if d is None:
+                        d = article_docs[a] = self._article_doc(a)
+                    if d in docs:
+                        v = w.exact if exact is None or d in exact else FOLD_WEIGHT * w.folded
+                        gain[a] = max(gain.get(a, 0.0), v)
+            for a, v in gain.items():
+                pool[a] += v
+        return [a for a, _ in heapq.nlargest(k, pool.items(), key=lambda kv: kv[1])], total
 
     def _candidate(self, docnum: int, wanted: frozenset[str] | None = None,
                    article: str | None = None) -> _Candidate | None:

@@ -21,12 +21,15 @@ results (measured with cProfile on a 1,000-article build, about a million postin
 from __future__ import annotations
 
 import pickle
+from array import array
 from itertools import accumulate
 
 from whoosh import writing
 from whoosh.codec import base, whoosh3
 
-RUN_CHUNK = 10_000  # postings pickled together in a spilled run
+# Postings pickled together in a spilled run. The merge holds one chunk of every run in
+# memory (a full VNTC build spills some fifty runs per process), so chunks stay small.
+RUN_CHUNK = 1_000
 
 _original = whoosh3.W3PostingsWriter._mini_weights
 
@@ -85,14 +88,14 @@ class _SegmentLengths:
 
     def __init__(self, lengths):
         self._lengths = lengths
-        self._fields: dict[str, list] = {}
+        self._fields: dict[str, array] = {}
 
     def doc_field_length(self, docnum, fieldname, default=0):
         values = self._fields.get(fieldname)
         if values is None:
             dfl = self._lengths.doc_field_length
-            values = self._fields[fieldname] = [
-                dfl(d, fieldname, default) for d in range(self._lengths.doc_count_all())]
+            values = self._fields[fieldname] = array("I", (
+                dfl(d, fieldname, default) or 0 for d in range(self._lengths.doc_count_all())))
         return values[docnum] if docnum < len(values) else default
 
 
