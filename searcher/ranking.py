@@ -9,7 +9,6 @@ normalization).
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Callable
 from functools import lru_cache
@@ -31,7 +30,6 @@ BIGRAM_WEIGHT = 0.5     # consecutive query words found consecutive, x the bigra
 UNTYPED_BIGRAM_BOOST = 1.4  # more, for words typed without marks: their folded syllables
                             # are ambiguous alone, much less so in pairs
 LEAD_WEIGHT = 0.3       # matches in the first paragraph (the title, or the lead), again
-PASSAGE_WEIGHT = 0.0    # the share of the query's idf one paragraph matches, x that idf
 
 
 def idf(df: int, n: int) -> float:
@@ -59,7 +57,7 @@ class ParagraphTerms:
     """A paragraph's syllables as folded terms by position; exact terms and character
     spans are worked out only where needed (matches, highlights)."""
 
-    __slots__ = ("text", "surfaces", "folded", "starts", "_by_fold", "_spans", "_wanted")
+    __slots__ = ("text", "surfaces", "folded", "_by_fold", "_spans", "_wanted")
 
     def __init__(self, text: str, wanted: frozenset[str] | None = None,
                  surfaces: tuple[list[str], list[str]] | None = None):
@@ -72,7 +70,6 @@ class ParagraphTerms:
             self.folded = list(map(fold_surface, self.surfaces))
         else:
             self.surfaces, self.folded = surfaces
-        self.starts: list[int] = [0]  # where each paragraph starts (several when joined)
         self._by_fold: dict[str, list[int]] | None = None
         self._spans: list[tuple[int, int]] | None = None
         self._wanted = wanted
@@ -85,17 +82,13 @@ class ParagraphTerms:
         character spans are not the text's."""
         surfaces: list[str] = []
         folded: list[str] = []
-        starts: list[int] = []
         for p in paragraphs:
             if surfaces:
                 surfaces.append("")
                 folded.append("")
-            starts.append(len(surfaces))
             surfaces.extend(p.surfaces)
             folded.extend(p.folded)
-        joined = cls("\n".join(p.text for p in paragraphs), wanted, (surfaces, folded))
-        joined.starts = starts
-        return joined
+        return cls("\n".join(p.text for p in paragraphs), wanted, (surfaces, folded))
 
     def __len__(self) -> int:
         return len(self.surfaces)
@@ -294,14 +287,12 @@ def _pair_score(p: PairWeight, exact: float, folded: float, norm: float) -> floa
 
 
 def score_article(article: Scored, weights: QueryWeights, pairs: list[PairWeight | None],
-                  length: int, avg_len: float, lead: Scored | None = None,
-                  starts: list[int] | None = None) -> tuple[float, bool]:
+                  length: int, avg_len: float, lead: Scored | None = None) -> tuple[float, bool]:
     """An article's score as one document: BM25 over the whole article (``article``: the
     matches of its paragraphs joined, see :meth:`ParagraphTerms.joined`) with article-level
     idf (``weights``) of the query words and of the bigrams consecutive query words form
     (``pairs``), as typed and with any diacritics, plus the same for the first paragraph
-    (the title, or the lead) without length normalization, and the query's coverage by its
-    best paragraph (``starts``: where each paragraph starts). Returns (score, all matched)."""
+    (the title, or the lead) without length normalization. Returns (score, all matched)."""
     n_units = len(weights.units)
     tf_exact = [0] * n_units
     tf_folded = [0] * n_units
@@ -323,15 +314,6 @@ def score_article(article: Scored, weights: QueryWeights, pairs: list[PairWeight
         lead_score += BIGRAM_WEIGHT * sum(p.folded * saturate(lead.adjacent[i], K1)
                                           for i, p in enumerate(pairs) if p is not None)
         score += LEAD_WEIGHT * lead_score
-    if starts and PASSAGE_WEIGHT and weights.total_idf:
-        per_paragraph: dict[int, float] = {}
-        for i, m in enumerate(article.matches):
-            if m is not None:
-                w = weights.units[i][m.alternative].folded
-                for k in {bisect_right(starts, p) for p, _ in m.positions}:
-                    per_paragraph[k] = per_paragraph.get(k, 0.0) + w
-        best = max(per_paragraph.values(), default=0.0)
-        score += PASSAGE_WEIGHT * best * best / weights.total_idf
     return score, all(tf_folded) and n_units > 0
 
 

@@ -465,8 +465,7 @@ class SearchEngine:
             if paras[0].para == 0:
                 lead = score_paragraph(paras[0].pt, plan.weights, self.avg_len)
             length = len(whole) - (len(paras) - 1)
-            score, all_matched = score_article(scored, aplan.weights, pairs, length, avg_article, lead,
-                                               whole.starts)
+            score, all_matched = score_article(scored, aplan.weights, pairs, length, avg_article, lead)
             paragraphs[a] = paras
             ranked.append(_Candidate(paras[0].docnum, a, paras[0].para, whole.text, whole, score,
                                      all_matched, scored.matched, scored.matches, scored))
