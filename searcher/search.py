@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import heapq
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +32,7 @@ ARTICLE_CANDIDATES = 40   # articles scored as wholes per query (--articles)
 ARTICLE_POOL = 300        # articles whose common query words are looked at, to pick those
 STAGE_ONE_COMPOUND_WEIGHT = 0.5  # articles, stage one: query compounds in one paragraph, x idf
 TITLE_WEIGHT = 0.3        # weight of the article title's match in a paragraph's score
-PARAGRAPH_CACHE = 20_000  # paragraphs kept split into syllables, oldest dropped first
+PARAGRAPH_CACHE = 20_000  # paragraphs kept split into syllables, least recently used dropped
 ALL_WORDS_FIRST_MAX = 5   # queries of up to this many words rank complete matches first
 
 
@@ -150,7 +151,7 @@ class SearchEngine:
         self._meta: dict[str, dict] = {}
         self._article_doc_set: set[int] | None = None
         # Paragraphs read lately, split into syllables (a session's queries revisit them).
-        self._paragraph_cache: dict[int, tuple[int, str, list[str], list[str]]] = {}
+        self._paragraph_cache: OrderedDict[int, tuple[int, str, list[str], list[str]]] = OrderedDict()
         self.last_candidates: list[_Candidate] = []
 
     def clear_caches(self) -> None:
@@ -529,7 +530,9 @@ class SearchEngine:
     def _candidate(self, docnum: int, wanted: frozenset[str] | None = None,
                    article: str | None = None) -> _Candidate | None:
         got = self._paragraph_cache.get(docnum)
-        if got is None:
+        if got is not None:
+            self._paragraph_cache.move_to_end(docnum)
+        else:
             f = self.reader.stored_fields(docnum)
             text = f.get("text")
             if text is None:
@@ -537,7 +540,7 @@ class SearchEngine:
             pt = ParagraphTerms(text)
             got = (f["para"], text, pt.surfaces, pt.folded)
             if len(self._paragraph_cache) >= PARAGRAPH_CACHE:
-                self._paragraph_cache.pop(next(iter(self._paragraph_cache)))
+                self._paragraph_cache.popitem(last=False)  # O(1), unlike a dict's first key
             self._paragraph_cache[docnum] = got
         para, text, surfaces, folded = got
         return _Candidate(docnum, article or self.postings.article_of(docnum), para, text,
