@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Sequence
 from functools import lru_cache
 
 from .analysis import syllable_units
@@ -60,7 +60,7 @@ class ParagraphTerms:
     __slots__ = ("text", "surfaces", "folded", "_by_fold", "_spans", "_wanted")
 
     def __init__(self, text: str, wanted: frozenset[str] | None = None,
-                 surfaces: tuple[list[str], list[str]] | None = None):
+                 surfaces: tuple[Sequence[str], Sequence[str]] | None = None):
         """``wanted``: the folded terms positions will be asked for (the query's), so
         only those are indexed; None indexes every term. ``surfaces``: the syllables and
         their folded terms, when already known."""

@@ -151,7 +151,7 @@ class SearchEngine:
         self._meta: dict[str, dict] = {}
         self._article_doc_set: set[int] | None = None
         # Paragraphs read lately, split into syllables (a session's queries revisit them).
-        self._paragraph_cache: OrderedDict[int, tuple[int, str, list[str], list[str]]] = OrderedDict()
+        self._paragraph_cache: OrderedDict[int, tuple] = OrderedDict()
         self.last_candidates: list[_Candidate] = []
 
     def clear_caches(self) -> None:
@@ -538,7 +538,7 @@ class SearchEngine:
             if text is None:
                 return None
             pt = ParagraphTerms(text)
-            got = (f["para"], text, pt.surfaces, pt.folded)
+            got = (f["para"], text, tuple(pt.surfaces), tuple(pt.folded))  # untracked by the GC
             if len(self._paragraph_cache) >= PARAGRAPH_CACHE:
                 self._paragraph_cache.popitem(last=False)  # O(1), unlike a dict's first key
             self._paragraph_cache[docnum] = got
