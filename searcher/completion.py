@@ -111,7 +111,7 @@ class Vocabulary:
             text = engine.reader.stored_fields(d).get("text") or ""
             pt = ParagraphTerms(text)
             for p in pt.by_fold.get(parts[0], ()):
-                if pt.folded[p:p + len(parts)] == parts:
+                if list(pt.folded[p:p + len(parts)]) == parts:
                     seen[" ".join(pt.term(p + j) for j in range(len(parts)))] += 1
         return seen.most_common(1)[0][0] if seen else None
 

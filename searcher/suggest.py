@@ -62,7 +62,7 @@ def restore_accents(engine, q: ParsedQuery) -> str | None:
     for cand in engine.last_candidates[:50]:
         pt = cand.pt
         for p in pt.by_fold.get(order[0], ()):
-            if p + n <= len(pt) and pt.folded[p:p + n] == order:
+            if p + n <= len(pt) and list(pt.folded[p:p + n]) == order:
                 whole[tuple(pt.term(p + j) for j in range(n))] += 1
         for i, f in enumerate(order):
             for p in pt.by_fold.get(f, ()):
