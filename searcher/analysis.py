@@ -26,7 +26,6 @@ from .syllables import CODE, NUMBER, PUNCT, SYLLABLE, Unit, split_units
 
 WORD = "word"
 JOINER = "_"
-BIGRAM_JOINER = " "
 
 
 def _syllables_of(units: list[Unit]) -> list[Unit]:
@@ -213,38 +212,11 @@ class FoldFilter(Filter):
             yield t
 
 
-class BigramFilter(Filter):
-    """Pairs of consecutive terms, joined by a space (`cong an`): an article's bigrams,
-    whose document frequencies tell how informative two query words side by side are."""
-
-    def __eq__(self, other):
-        return isinstance(other, BigramFilter)
-
-    def __call__(self, tokens):
-        previous = None
-        for t in tokens:
-            text = t.text
-            if previous is not None:
-                t.text = previous + BIGRAM_JOINER + text
-                yield t
-            previous = text
-
-
-def bigram_key(first: str, second: str) -> str:
-    """The indexed form of a bigram of two folded terms."""
-    return first + BIGRAM_JOINER + second
-
-
 def syllable_analyzer(folded: bool = False, changed_only: bool = False):
     """Analyzer for a syllable field: exact terms, or folded ones (only those folding
     changes, with ``changed_only``)."""
     chain = VietnameseTokenizer(SYLLABLE) | NormalizeFilter()
     return chain | FoldFilter(changed_only) if folded else chain
-
-
-def bigram_analyzer():
-    """Analyzer for folded syllable bigrams (`Công an` -> `cong an`)."""
-    return VietnameseTokenizer(SYLLABLE) | NormalizeFilter() | FoldFilter() | BigramFilter()
 
 
 def word_analyzer(folded: bool = False, changed_only: bool = False):
@@ -289,7 +261,7 @@ def analyze(text: str) -> list[AnalyzedToken]:
 
 
 __all__ = [
-    "AnalyzedToken", "BigramFilter", "FoldFilter", "NormalizeFilter", "VietnameseTokenizer", "WordSpan",
-    "analyze", "bigram_analyzer", "bigram_key", "fold_joined", "normalize_joined", "syllable_analyzer", "syllable_units",
+    "AnalyzedToken", "FoldFilter", "NormalizeFilter", "VietnameseTokenizer", "WordSpan",
+    "analyze", "fold_joined", "normalize_joined", "syllable_analyzer", "syllable_units",
     "word_analyzer", "word_spans", "NUMBER", "SYLLABLE", "WORD",
 ]

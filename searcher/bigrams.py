@@ -27,10 +27,9 @@ import struct
 from array import array
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from .ranking import fold_surface
-from .syllables import syllable_surfaces
 
 MAGIC = b"SRCHBG1\n"
 _HEADER = struct.Struct("<8sQQQ")  # magic, generation, counters per row, articles counted
@@ -54,11 +53,12 @@ def bigram_hash(first: str, second: str) -> int:
     return h ^ (h >> 32)
 
 
-def article_bigrams(paragraphs: Iterable[str]) -> set[int]:
-    """Hashes of the distinct folded bigrams of an article (within paragraphs)."""
+def article_bigrams(paragraphs: Iterable[Sequence[str]]) -> set[int]:
+    """Hashes of the distinct folded bigrams of an article, from each paragraph's
+    syllables (:func:`searcher.syllables.syllable_surfaces`): pairs never span paragraphs."""
     out: set[int] = set()
-    for text in paragraphs:
-        folded = [f for f in (fold_surface(s) for s in syllable_surfaces(text)) if f]
+    for surfaces in paragraphs:
+        folded = [f for f in map(fold_surface, surfaces) if f]
         out.update(bigram_hash(a, b) for a, b in zip(folded, folded[1:]))
     return out
 
@@ -143,10 +143,6 @@ class BigramFrequencies:
             return
         self.size = header[1]
         self._view = memoryview(self._mm)[_HEADER.size:].cast("H")
-
-    @property
-    def available(self) -> bool:
-        return self._view is not None
 
     def df(self, first: str, second: str) -> int:
         """Articles holding the folded bigram `first second` (an upper bound: collisions)."""

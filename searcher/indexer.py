@@ -19,7 +19,7 @@ from .bigrams import BigramCounts, article_bigrams, size_for
 from .corpus import Article, FileStat, SkippedFile, load, scan
 from .errors import IndexDamaged
 from .postings import PostingReader
-from .store import ARTICLE_DOC, PARAGRAPH_DOC, SCHEMA_VERSION, IndexStore
+from .store import ARTICLE_DOC, PARAGRAPH_DOC, SCHEMA_VERSION, IndexStore, stored_paragraphs
 from .syllables import syllable_surfaces
 
 # Updates touching at least this many articles use worker processes.
@@ -63,17 +63,18 @@ def article_meta(art: Article) -> dict:
             "paragraphs": len(art.paragraphs), **_fingerprint(art.stat, art.sha1)}
 
 
-def _add_article_doc(writer, art: Article, meta: dict) -> None:
-    """The article document: metadata, and the article's syllables for article-level df.
-    Those fields record only which syllables occur, so each distinct one is analyzed once."""
-    distinct = " ".join(dict.fromkeys(s for text in art.paragraphs for s in syllable_surfaces(text)))
+def _add_article_doc(writer, art: Article, meta: dict, surfaces: list[list[str]]) -> None:
+    """The article document: metadata, and the article's syllables (``surfaces``, per
+    paragraph) for article-level df. Those fields record only which syllables occur, so
+    each distinct one is analyzed once."""
+    distinct = " ".join(dict.fromkeys(s for paragraph in surfaces for s in paragraph))
     writer.add_document(kind=ARTICLE_DOC, article=art.article, meta=meta, asyl=distinct,
                         asylf=distinct)
 
 
-def _add_article(writer, art: Article) -> None:
+def _add_article(writer, art: Article, surfaces: list[list[str]]) -> None:
     date = art.date or ""
-    _add_article_doc(writer, art, article_meta(art))
+    _add_article_doc(writer, art, article_meta(art), surfaces)
     for n, text in enumerate(art.paragraphs):
         doc = {"kind": PARAGRAPH_DOC, "article": art.article, "para": n, "text": text,
                "syl": text, "sylf": text, "wordf": text}
@@ -92,11 +93,9 @@ def indexed_articles(ix) -> dict[str, dict]:
     return out
 
 
-def _stored_paragraphs(searcher, article: str) -> list[str]:
-    """The indexed text of an article's paragraphs (to uncount its bigrams)."""
-    return [f["text"] for f in (searcher.stored_fields(d) for d in
-                                searcher.document_numbers(kind=PARAGRAPH_DOC, article=article))
-            if "text" in f]
+def _indexed_bigrams(searcher, article: str) -> set[int]:
+    """The bigrams of an article as indexed (to uncount them)."""
+    return article_bigrams(syllable_surfaces(text) for _, text in stored_paragraphs(searcher, article))
 
 
 def count_bigrams(ix, corpus_bytes: int) -> BigramCounts:
@@ -114,7 +113,7 @@ def count_bigrams(ix, corpus_bytes: int) -> BigramCounts:
                 if texts:
                     counts.add(article_bigrams(texts))
                 current, texts = article, []
-            texts.append(fields["text"])
+            texts.append(syllable_surfaces(fields["text"]))
         if texts:
             counts.add(article_bigrams(texts))
     return counts
@@ -141,7 +140,7 @@ def _write_changes(writer, removed: list[str], candidates: list[FileStat], known
     written."""
     changed = False
     for article in removed:
-        bigrams.remove(article_bigrams(_stored_paragraphs(before, article)))
+        bigrams.remove(_indexed_bigrams(before, article))
         writer.delete_by_term("article", article)
         report.removed += 1
         changed = True
@@ -161,17 +160,19 @@ def _write_changes(writer, removed: list[str], candidates: list[FileStat], known
             # Touched, not changed: refresh the fingerprint only.
             writer.delete_by_query(And([Term("kind", ARTICLE_DOC),
                                         Term("article", stat.article)]))
-            _add_article_doc(writer, art, {**old, **_fingerprint(stat, art.sha1)})
+            _add_article_doc(writer, art, {**old, **_fingerprint(stat, art.sha1)},
+                             [syllable_surfaces(text) for text in art.paragraphs])
             report.unchanged += 1
         else:
             if old is not None:
-                bigrams.remove(article_bigrams(_stored_paragraphs(before, stat.article)))
+                bigrams.remove(_indexed_bigrams(before, stat.article))
                 writer.delete_by_term("article", stat.article)
                 report.updated += 1
             else:
                 report.added += 1
-            bigrams.add(article_bigrams(art.paragraphs))
-            _add_article(writer, art)
+            surfaces = [syllable_surfaces(text) for text in art.paragraphs]
+            bigrams.add(article_bigrams(surfaces))
+            _add_article(writer, art, surfaces)
         known[stat.article] = article_meta(art)
         changed = True
     return changed

@@ -273,17 +273,13 @@ class PairWeight:
     typed: bool
 
 
-def _unit_score(w: ClauseWeight, tf_exact: float, tf_folded: float, norm: float) -> float:
-    """A clause's BM25 part: as typed, plus other spellings discounted; or folded only."""
+def _typed_score(w: ClauseWeight | PairWeight, tf_exact: float, tf_folded: float, norm: float,
+                 untyped: float = 1.0) -> float:
+    """A word's or a pair's BM25 part: as typed, plus any spelling discounted; or, typed
+    without marks, any spelling (weighed ``untyped``)."""
     if w.typed:
         return w.exact * saturate(tf_exact, norm) + FOLD_WEIGHT * w.folded * saturate(tf_folded, norm)
-    return w.folded * saturate(tf_folded, norm)
-
-
-def _pair_score(p: PairWeight, exact: float, folded: float, norm: float) -> float:
-    if p.typed:
-        return p.exact * saturate(exact, norm) + FOLD_WEIGHT * p.folded * saturate(folded, norm)
-    return UNTYPED_BIGRAM_BOOST * p.folded * saturate(folded, norm)
+    return untyped * w.folded * saturate(tf_folded, norm)
 
 
 def score_article(article: Scored, weights: QueryWeights, pairs: list[PairWeight | None],
@@ -304,10 +300,11 @@ def score_article(article: Scored, weights: QueryWeights, pairs: list[PairWeight
             alternative[i] = m.alternative
     pair_folded, pair_exact = article.adjacent, article.adjacent_exact
     norm = K1 * (1 - B + B * max(length, 1) / max(avg_len, 1.0))
-    score = sum(_unit_score(weights.units[i][alternative[i]], tf_exact[i], tf_folded[i], norm)
+    score = sum(_typed_score(weights.units[i][alternative[i]], tf_exact[i], tf_folded[i], norm)
                 for i in range(n_units) if tf_folded[i])
-    score += BIGRAM_WEIGHT * sum(_pair_score(p, pair_exact[i], pair_folded[i], norm)
-                                 for i, p in enumerate(pairs) if p is not None and pair_folded[i])
+    score += BIGRAM_WEIGHT * sum(
+        _typed_score(p, pair_exact[i], pair_folded[i], norm, UNTYPED_BIGRAM_BOOST)
+        for i, p in enumerate(pairs) if p is not None and pair_folded[i])
     if lead is not None:
         lead_score = sum(weights.units[i][m.alternative].folded * saturate(len(m.positions), K1)
                          for i, m in enumerate(lead.matches) if m is not None)

@@ -23,7 +23,7 @@ from .bigrams import BigramFrequencies
 from .ranking import (FOLD_WEIGHT, PairWeight, ParagraphTerms, QueryWeights, article_idf, excluded,
                       highlight_spans, idf, score_article, score_paragraph)
 from .snippets import make_snippet
-from .store import ARTICLE_DOC, PARAGRAPH_DOC, IndexStore
+from .store import ARTICLE_DOC, PARAGRAPH_DOC, IndexStore, stored_paragraphs
 
 CANDIDATES = 300          # paragraphs re-ranked per query (more when paging deep)
 COMMON_FRACTION = 0.08    # syllables in more paragraphs than this are skipped in retrieval...
@@ -93,9 +93,9 @@ class _Plan:
     compound_docs: dict[int, float]
     dropped: set[int]
     allowed: set[int] | None
-    df: tuple[dict[str, int], dict[str, int]]  # document frequencies: exact, folded
     common: list[int]  # units too common to read in stage one
-    df_folded: dict[str, int]
+    df_exact: dict[str, int]  # document frequencies of the query's terms, as typed...
+    df_folded: dict[str, int]  # ...and folded
 
 
 def _wanted_terms(q: ParsedQuery) -> frozenset[str]:
@@ -194,11 +194,7 @@ class SearchEngine:
 
     def article_paragraphs(self, article: str) -> list[tuple[int, str]]:
         """All paragraphs of an article, in order (for `:open`)."""
-        out = []
-        for docnum in self.searcher.document_numbers(kind=PARAGRAPH_DOC, article=article):
-            f = self.reader.stored_fields(docnum)
-            out.append((f["para"], f["text"]))
-        return sorted(out)
+        return stored_paragraphs(self.searcher, article)
 
     def _article_doc(self, article: str) -> int | None:
         """The live article document of an article."""
@@ -272,11 +268,11 @@ class SearchEngine:
                         out.append((word, idf(df, self.paragraphs)))
         return out
 
-    def _pairs(self, q: ParsedQuery, weights_df: tuple[dict, dict]) -> list[PairWeight | None]:
+    def _pairs(self, q: ParsedQuery, df_exact: dict[str, int],
+               df_folded: dict[str, int]) -> list[PairWeight | None]:
         """Each pair of consecutive single-clause query units as a bigram with its
         article-level idf; as typed, its df is estimated from the bigram's folded df and
         how often each word is spelled as typed."""
-        df_exact, df_folded = weights_df
         out: list[PairWeight | None] = []
         for a, b in zip(q.units, q.units[1:]):
             if len(a.alternatives) > 1 or len(b.alternatives) > 1:
@@ -395,8 +391,8 @@ class SearchEngine:
         for key, w in self._compounds(q) if with_docs else ():
             for d in pr.docs("wordf", key):
                 compound_docs[d] = compound_docs.get(d, 0.0) + w
-        return _Plan(weights, units, compound_docs, dropped, allowed, (df_exact, df_folded),
-                     [i for i in range(len(q.units)) if i not in use], df_folded)
+        return _Plan(weights, units, compound_docs, dropped, allowed,
+                     [i for i in range(len(q.units)) if i not in use], df_exact, df_folded)
 
     def _rank_paragraphs(self, q: ParsedQuery, plan: "_Plan", need: int):
         """Stage two for paragraphs: re-rank the best candidates on their text."""
@@ -444,7 +440,7 @@ class SearchEngine:
         their paragraphs, and shown by their best paragraph."""
         aplan = self._retrieve(q, None, level="a")
         top, total = self._candidate_articles(q, plan, aplan, max(ARTICLE_CANDIDATES, need * 2))
-        pairs = self._pairs(q, aplan.df)
+        pairs = self._pairs(q, aplan.df_exact, aplan.df_folded)
         wanted = _wanted_terms(q)
         avg_article = self.avg_len * self.paragraphs / max(self.articles, 1)
         ranked: list[_Candidate] = []

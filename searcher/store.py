@@ -263,6 +263,14 @@ class IndexStore:
         return total
 
 
+def stored_paragraphs(searcher, article: str) -> list[tuple[int, str]]:
+    """An article's paragraphs as indexed: (number, text), in order."""
+    return sorted((f["para"], f["text"]) for f in
+                  (searcher.stored_fields(d) for d in
+                   searcher.document_numbers(kind=PARAGRAPH_DOC, article=article))
+                  if "text" in f)
+
+
 class OutdatedIndex(SearcherError):
     """The index was built with another schema version."""
 

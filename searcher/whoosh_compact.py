@@ -107,8 +107,8 @@ def _add_postings(self, schema, lengths, items):
 
 
 def install() -> None:
-    """Use compact weights for every posting block written from now on, and the fast
-    id codings (idempotent)."""
+    """Use compact weights for every posting block written from now on, and the list-at-a-time
+    steps above for reading and writing (idempotent)."""
     whoosh3.W3PostingsWriter._mini_weights = _mini_weights
     whoosh3.delta_decode = accumulate
     whoosh3.delta_encode = _delta_encode

@@ -222,9 +222,8 @@ def test_damaged_index_says_rebuild_and_index_recovers(corpus, tmp_path, damage)
 
 
 def _sketch_and_recount(index: Path):
-    from searcher.bigrams import BigramCounts
+    from searcher.bigrams import BYTES_PER_COUNTER, BigramCounts
     from searcher.indexer import count_bigrams
-    from searcher.bigrams import BYTES_PER_COUNTER
 
     store = IndexStore(index)
     ix = store.open()
