@@ -172,7 +172,7 @@ def print_table(title: str, rows: list[tuple[str, dict]], cols: list[tuple[str, 
     print(f"  {'system':<26}" + "".join(f"{label:>12}" for label, _ in cols))
     for name, m in rows:
         print(f"  {name:<26}" + "".join(
-            f"{m[key]:>12.1f}" if key.endswith("_ms") else f"{m[key]:>12.3f}" for _, key in cols))
+            f"{m[key]:>12.1f}" if key.endswith("_ms") else f"{m[key]:>12.4f}" for _, key in cols))
 
 
 def main() -> None:
