@@ -15,9 +15,10 @@ so that Whoosh can pickle them into the index schema.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from whoosh.analysis import Filter, Token, Tokenizer
 
@@ -138,6 +139,37 @@ def fold_joined(text: str) -> str:
     if JOINER not in text:
         return fold_term(text)
     return JOINER.join([fold_term(p) for p in text.split(JOINER)])
+
+
+class IndexTerms(NamedTuple):
+    """The terms a text gives each kind of index field, with their counts."""
+
+    exact: Counter        # normalized syllables
+    folded: Counter       # folded syllables, only those folding changes
+    words: Counter        # folded compounds and codes
+
+
+def index_terms(text: str, words: bool = True) -> IndexTerms:
+    """What :func:`syllable_analyzer` (exact, and folded with ``changed_only``) and
+    :func:`word_analyzer` (folded) produce for ``text``, counted, without a Whoosh token per
+    syllable: the bulk writer's input (a test holds the two equal). ``words=False`` skips
+    segmentation (the compounds come back empty)."""
+    units = _TextUnits(text)
+    exact = Counter(t for t in map(normalize_joined, [u.surface for u in units.syllables]) if t)
+    folded: Counter = Counter()
+    for term, n in exact.items():
+        f = fold_joined(term)
+        if f != term and f.strip(JOINER):
+            folded[f] += n
+    compounds: Counter = Counter()
+    if words:
+        for w in units.words:
+            term = normalize_joined(w.joined)
+            if term:
+                f = fold_joined(term)
+                if f.strip(JOINER):
+                    compounds[f] += 1
+    return IndexTerms(exact, folded, compounds)
 
 
 # --- Whoosh integration -------------------------------------------------------------------
@@ -261,7 +293,7 @@ def analyze(text: str) -> list[AnalyzedToken]:
 
 
 __all__ = [
-    "AnalyzedToken", "FoldFilter", "NormalizeFilter", "VietnameseTokenizer", "WordSpan",
+    "AnalyzedToken", "FoldFilter", "IndexTerms", "index_terms", "NormalizeFilter", "VietnameseTokenizer", "WordSpan",
     "analyze", "fold_joined", "normalize_joined", "syllable_analyzer", "syllable_units",
     "word_analyzer", "word_spans", "NUMBER", "SYLLABLE", "WORD",
 ]

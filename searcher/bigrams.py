@@ -26,6 +26,7 @@ import os
 import struct
 from array import array
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -90,6 +91,15 @@ class BigramCounts:
 
     def remove(self, bigrams: set[int]) -> None:
         self.add(bigrams, -1)
+
+    def merge(self, other: "BigramCounts") -> None:
+        """Add another sketch of the same size (counted from other articles), saturating as
+        adding those articles here one by one would."""
+        if other.size != self.size:
+            raise ValueError("sketches of different sizes")
+        self.counters = array("H", map(min, map(int.__add__, self.counters, other.counters),
+                                       repeat(SATURATED)))
+        self.articles += other.articles
 
     def save(self, path: Path, generation: int) -> None:
         """Write beside, flush, rename over: readers see the old or the new file."""

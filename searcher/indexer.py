@@ -15,11 +15,13 @@ from typing import Callable
 
 from whoosh.query import And, Term
 
+from .article_writer import SKIPPED, TOUCHED, UPDATED, Task, Written, write_articles
 from .bigrams import BigramCounts, article_bigrams, size_for
-from .corpus import Article, FileStat, SkippedFile, load, scan
+from .bulk_writer import commit_with_segments
+from .corpus import FileStat, scan
 from .errors import IndexDamaged
 from .postings import PostingReader
-from .store import ARTICLE_DOC, PARAGRAPH_DOC, SCHEMA_VERSION, IndexStore, stored_paragraphs
+from .store import ARTICLE_DOC, SCHEMA_VERSION, IndexStore, stored_paragraphs
 from .syllables import syllable_surfaces
 
 # Updates touching at least this many articles use worker processes.
@@ -51,36 +53,6 @@ class UpdateReport:
         skipped = f", {len(self.skipped):,} skipped" if self.skipped else ""
         return (f"{head}{skipped}: {self.articles:,} articles, {self.paragraphs:,} paragraphs "
                 f"in {self.seconds:.1f} s")
-
-
-def _fingerprint(stat: FileStat, sha1: str) -> dict:
-    return {"size": stat.size, "mtime_ns": stat.mtime_ns, "sha1": sha1}
-
-
-def article_meta(art: Article) -> dict:
-    """The stored metadata of an article document."""
-    return {"article": art.article, "title": art.title, "date": art.date, "byline": art.byline,
-            "paragraphs": len(art.paragraphs), **_fingerprint(art.stat, art.sha1)}
-
-
-def _add_article_doc(writer, art: Article, meta: dict, surfaces: list[list[str]]) -> None:
-    """The article document: metadata, and the article's syllables (``surfaces``, per
-    paragraph) for article-level df. Those fields record only which syllables occur, so
-    each distinct one is analyzed once."""
-    distinct = " ".join(dict.fromkeys(s for paragraph in surfaces for s in paragraph))
-    writer.add_document(kind=ARTICLE_DOC, article=art.article, meta=meta, asyl=distinct,
-                        asylf=distinct)
-
-
-def _add_article(writer, art: Article, surfaces: list[list[str]]) -> None:
-    date = art.date or ""
-    _add_article_doc(writer, art, article_meta(art), surfaces)
-    for n, text in enumerate(art.paragraphs):
-        doc = {"kind": PARAGRAPH_DOC, "article": art.article, "para": n, "text": text,
-               "syl": text, "sylf": text, "wordf": text}
-        if date:
-            doc["date"] = date
-        writer.add_document(**doc)
 
 
 def indexed_articles(ix) -> dict[str, dict]:
@@ -132,48 +104,36 @@ def _current_bigrams(store: IndexStore, name: str, ix, articles: int,
     return count_bigrams(ix, corpus_bytes), True
 
 
-def _write_changes(writer, removed: list[str], candidates: list[FileStat], known: dict[str, dict],
-                   report: UpdateReport, progress: ProgressFn | None, warn: WarnFn,
-                   bigrams: BigramCounts, before) -> bool:
-    """Delete removed articles and (re)add changed ones; ``known``, ``report`` and the
-    ``bigrams`` sketch follow (``before`` searches the index as it was). True when anything was
-    written."""
+def _apply(writer, removed: list[str], written: Written, stats: dict[str, FileStat],
+           known: dict[str, dict], report: UpdateReport, warn: WarnFn, bigrams: BigramCounts,
+           before) -> bool:
+    """Delete what the written articles replace and what left the corpus (``before``
+    searches the index as it was, to uncount their bigrams); ``known`` and ``report``
+    follow. True when anything changed."""
     changed = False
     for article in removed:
         bigrams.remove(_indexed_bigrams(before, article))
         writer.delete_by_term("article", article)
         report.removed += 1
         changed = True
-    for done, stat in enumerate(candidates, 1):
-        if progress:
-            progress(done, len(candidates))
-        try:
-            art = load(stat)
-        except SkippedFile as exc:
-            report.skipped.append((str(stat.path), str(exc)))
-            warn(f"skipped {stat.path}: {exc}")
-            if stat.article in known:
+    for outcome in written.outcomes:
+        article = outcome.article
+        if outcome.status == SKIPPED:
+            report.skipped.append((str(stats[article].path), outcome.error))
+            warn(f"skipped {stats[article].path}: {outcome.error}")
+            if article in known:
                 report.unchanged += 1
             continue
-        old = known.get(stat.article)
-        if old is not None and old["sha1"] == art.sha1:
-            # Touched, not changed: refresh the fingerprint only.
-            writer.delete_by_query(And([Term("kind", ARTICLE_DOC),
-                                        Term("article", stat.article)]))
-            _add_article_doc(writer, art, {**old, **_fingerprint(stat, art.sha1)},
-                             [syllable_surfaces(text) for text in art.paragraphs])
+        if outcome.status == TOUCHED:  # its new article document replaces the old one
+            writer.delete_by_query(And([Term("kind", ARTICLE_DOC), Term("article", article)]))
             report.unchanged += 1
+        elif outcome.status == UPDATED:
+            bigrams.remove(_indexed_bigrams(before, article))
+            writer.delete_by_term("article", article)
+            report.updated += 1
         else:
-            if old is not None:
-                bigrams.remove(_indexed_bigrams(before, stat.article))
-                writer.delete_by_term("article", stat.article)
-                report.updated += 1
-            else:
-                report.added += 1
-            surfaces = [syllable_surfaces(text) for text in art.paragraphs]
-            bigrams.add(article_bigrams(surfaces))
-            _add_article(writer, art, surfaces)
-        known[stat.article] = article_meta(art)
+            report.added += 1
+        known[article] = outcome.meta
         changed = True
     return changed
 
@@ -224,20 +184,24 @@ def update_index(corpus: Path, store: IndexStore, rebuild: bool = False,
         report.unchanged = len(stats) - len(candidates)
 
         if fresh or removed or candidates:  # nothing to do: no writer at all
-            parallel = len(candidates) >= PARALLEL_THRESHOLD and (procs or os.cpu_count() or 1) > 1
+            parallel = len(candidates) >= PARALLEL_THRESHOLD
+            nprocs = (procs or min(os.cpu_count() or 1, 4)) if parallel else 1
             before = ix.searcher()
-            writer = (ix.writer(procs=procs or min(os.cpu_count() or 1, 4), multisegment=True,
-                                limitmb=WRITER_MB) if parallel else ix.writer(limitmb=WRITER_MB))
+            writer = ix.writer(limitmb=WRITER_MB)  # deletions, and merging small segments
             try:
-                changed = _write_changes(writer, removed, candidates, known, report, progress, warn,
-                                         bigrams, before)
+                written = write_articles([Task(s, known.get(s.article)) for s in candidates],
+                                         ix.storage, ix.indexname, ix.schema, bigrams, nprocs,
+                                         progress)
+                changed = _apply(writer, removed, written, stats, known, report, warn, bigrams,
+                                 before)
                 if changed or fresh:
-                    writer.commit()
+                    commit_with_segments(writer, written.segments, merge=not fresh)
                     recounted = True
                 else:
                     writer.cancel()
             except BaseException:
-                writer.cancel()
+                if not writer.is_closed:
+                    writer.cancel()
                 raise
             finally:
                 before.close()

@@ -83,19 +83,24 @@ def _pool_add(self, item):
     self.current.append(item)
 
 
-class _SegmentLengths:
-    """A segment's field lengths, each field's read once, for writing its postings."""
+class SegmentLengths:
+    """A segment's field lengths as Whoosh's writer reads them (quantized to a byte and
+    back), each field's read once, for writing its postings."""
 
     def __init__(self, lengths):
         self._lengths = lengths
         self._fields: dict[str, array] = {}
 
-    def doc_field_length(self, docnum, fieldname, default=0):
+    def field(self, fieldname: str) -> array:
         values = self._fields.get(fieldname)
         if values is None:
             dfl = self._lengths.doc_field_length
             values = self._fields[fieldname] = array("I", (
-                dfl(d, fieldname, default) or 0 for d in range(self._lengths.doc_count_all())))
+                dfl(d, fieldname, 0) or 0 for d in range(self._lengths.doc_count_all())))
+        return values
+
+    def doc_field_length(self, docnum, fieldname, default=0):
+        values = self.field(fieldname)
         return values[docnum] if docnum < len(values) else default
 
 
@@ -103,7 +108,7 @@ _original_add_postings = base.FieldWriter.add_postings
 
 
 def _add_postings(self, schema, lengths, items):
-    return _original_add_postings(self, schema, _SegmentLengths(lengths) if lengths else lengths, items)
+    return _original_add_postings(self, schema, SegmentLengths(lengths) if lengths else lengths, items)
 
 
 def install() -> None:

@@ -1,0 +1,255 @@
+"""Article files -> new index segments, in this process or in worker processes.
+
+Each process loads its articles, analyzes them (word segmentation is the costly step) and
+writes its own segments with :class:`~searcher.bulk_writer.SegmentBuilder`; the caller lists
+the segments in the index's table of contents in one commit, so until then readers see the
+index as it was, and an interruption leaves only unlisted files that the next update deletes.
+
+Workers get contiguous shares of the article list (balanced by bytes), so a build gives the
+same documents in the same order every time. They ignore Ctrl-C (the parent stops them) and
+stop on their own when the parent dies (kill -9), rather than run on unseen.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import pickle
+import queue
+import signal
+from dataclasses import dataclass
+from typing import Callable
+
+from .analysis import index_terms
+from .bigrams import BigramCounts, article_bigrams
+from .bulk_writer import SegmentBuilder
+from .corpus import Article, FileStat, SkippedFile, load
+from .errors import SearcherError
+from .store import ARTICLE_DOC, PARAGRAPH_DOC
+from .syllables import syllable_surfaces
+
+# A process starts a new segment past this many postings: about 200 MB of arrays and term
+# dictionary, so two workers and the parent stay well under a gigabyte.
+SEGMENT_POSTINGS = 16_000_000
+PROGRESS_EVERY = 16  # articles per progress message from a worker
+
+ADDED, UPDATED, TOUCHED, SKIPPED = "added", "updated", "touched", "skipped"
+
+ProgressFn = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """An article file to (re)index, with what the index holds for it (None if new)."""
+
+    stat: FileStat
+    old: dict | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of a task: its status, the article's metadata now, or why it was skipped."""
+
+    article: str
+    status: str
+    meta: dict | None = None
+    error: str | None = None
+
+
+@dataclass
+class Written:
+    """All processes' work: new segments in order, their bigram counts, one outcome per task."""
+
+    segments: list
+    bigrams: BigramCounts
+    outcomes: list[Outcome]
+
+
+def fingerprint(stat: FileStat, sha1: str) -> dict:
+    return {"size": stat.size, "mtime_ns": stat.mtime_ns, "sha1": sha1}
+
+
+def article_meta(art: Article) -> dict:
+    """The stored metadata of an article document."""
+    return {"article": art.article, "title": art.title, "date": art.date, "byline": art.byline,
+            "paragraphs": len(art.paragraphs), **fingerprint(art.stat, art.sha1)}
+
+
+def article_document(art: Article, meta: dict, surfaces: list[list[str]]) -> tuple[dict, dict]:
+    """The article document (fields, analyzed terms): metadata, and which syllables the
+    article holds (``surfaces``, per paragraph) for article-level df; each distinct syllable
+    is analyzed once."""
+    distinct = " ".join(dict.fromkeys(s for paragraph in surfaces for s in paragraph))
+    terms = index_terms(distinct, words=False)
+    return ({"kind": ARTICLE_DOC, "article": art.article, "meta": meta, "asyl": distinct,
+             "asylf": distinct}, {"asyl": terms.exact, "asylf": terms.folded})
+
+
+def paragraph_documents(art: Article) -> list[tuple[dict, dict]]:
+    """One document (fields, analyzed terms) per paragraph."""
+    docs = []
+    for n, text in enumerate(art.paragraphs):
+        fields = {"kind": PARAGRAPH_DOC, "article": art.article, "para": n, "text": text,
+                  "syl": text, "sylf": text, "wordf": text}
+        if art.date:
+            fields["date"] = art.date
+        terms = index_terms(text)
+        docs.append((fields, {"syl": terms.exact, "sylf": terms.folded, "wordf": terms.words}))
+    return docs
+
+
+class ArticleWriter:
+    """Writes articles into new segments of one index, in this process."""
+
+    def __init__(self, storage, indexname: str, schema, bigrams: BigramCounts):
+        self._storage, self._indexname, self._schema = storage, indexname, schema
+        self._builder: SegmentBuilder | None = None
+        self.segments: list = []
+        self.bigrams = bigrams
+
+    def _add(self, fields: dict, terms: dict) -> None:
+        if self._builder is None:
+            self._builder = SegmentBuilder(self._storage, self._indexname, self._schema)
+        self._builder.add_document(fields, terms)
+
+    def write(self, task: Task) -> Outcome:
+        """Index one article file (its article document only when it is unchanged)."""
+        try:
+            art = load(task.stat)
+        except SkippedFile as exc:
+            return Outcome(task.stat.article, SKIPPED, error=str(exc))
+        surfaces = [syllable_surfaces(text) for text in art.paragraphs]
+        old = task.old
+        if old is not None and old["sha1"] == art.sha1:
+            # Touched, not changed: a new article document with the new fingerprint.
+            self._add(*article_document(art, {**old, **fingerprint(task.stat, art.sha1)},
+                                        surfaces))
+            status = TOUCHED
+        else:
+            self.bigrams.add(article_bigrams(surfaces))
+            self._add(*article_document(art, article_meta(art), surfaces))
+            for fields, terms in paragraph_documents(art):
+                self._add(fields, terms)
+            status = ADDED if old is None else UPDATED
+        if self._builder.postings >= SEGMENT_POSTINGS:
+            self._finish_segment()
+        return Outcome(art.article, status, article_meta(art))
+
+    def _finish_segment(self) -> None:
+        if self._builder is not None:
+            self.segments.append(self._builder.finish())
+            self._builder = None
+
+    def finish(self) -> list:
+        """Write the last segment; all segments written, in order."""
+        self._finish_segment()
+        return self.segments
+
+    def cancel(self) -> None:
+        if self._builder is not None:
+            self._builder.cancel()
+            self._builder = None
+
+
+def _shares(tasks: list[Task], parts: int) -> list[list[Task]]:
+    """Contiguous shares of about equal bytes."""
+    total = sum(t.stat.size for t in tasks) or 1
+    shares: list[list[Task]] = [[] for _ in range(parts)]
+    done = 0
+    for task in tasks:
+        shares[min(parts - 1, done * parts // total)].append(task)
+        done += task.stat.size
+    return [s for s in shares if s]
+
+
+def _work(index: int, share: list[Task], storage, indexname: str, schema, bigram_size: int,
+          results, parent: int) -> None:
+    """A worker process: write its share, report progress, send back what it wrote."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    writer = ArticleWriter(storage, indexname, schema, BigramCounts(bigram_size))
+    try:
+        outcomes = []
+        for task in share:
+            if os.getppid() != parent:  # the parent is gone: nobody will commit this
+                writer.cancel()
+                return
+            outcomes.append(writer.write(task))
+            if len(outcomes) % PROGRESS_EVERY == 0:
+                results.put((index, "progress", PROGRESS_EVERY))
+        segments = writer.finish()
+        results.put((index, "done", (outcomes, segments, writer.bigrams)))
+    except BaseException as exc:  # the parent raises it
+        writer.cancel()
+        try:
+            pickle.dumps(exc)
+        except Exception:
+            exc = RuntimeError(f"{type(exc).__name__}: {exc}")
+        results.put((index, "error", exc))
+
+
+class WorkerDied(SearcherError):
+    """A worker process ended without its results (killed, or out of memory)."""
+
+
+def write_articles(tasks: list[Task], storage, indexname: str, schema, bigrams: BigramCounts,
+                   procs: int = 1, progress: ProgressFn | None = None) -> Written:
+    """Write ``tasks`` into new segments, with ``procs`` processes; bigrams of written
+    articles are added to ``bigrams``. Nothing is committed."""
+    if procs <= 1 or len(tasks) < 2:
+        writer = ArticleWriter(storage, indexname, schema, bigrams)
+        outcomes = []
+        try:
+            for done, task in enumerate(tasks, 1):
+                outcomes.append(writer.write(task))
+                if progress:
+                    progress(done, len(tasks))
+            return Written(writer.finish(), bigrams, outcomes)
+        except BaseException:
+            writer.cancel()
+            raise
+    ctx = mp.get_context("fork")
+    results = ctx.Queue()
+    shares = _shares(tasks, procs)
+    workers = [ctx.Process(target=_work, args=(i, share, storage, indexname, schema, bigrams.size,
+                                               results, os.getpid()), daemon=True)
+               for i, share in enumerate(shares)]
+    finished: dict[int, tuple] = {}
+    silent = 0  # consecutive empty waits with a worker gone and its results missing
+    try:
+        for w in workers:
+            w.start()
+        done = 0
+        while len(finished) < len(workers):
+            try:
+                index, kind, payload = results.get(timeout=0.5)
+            except queue.Empty:
+                gone = [w.exitcode for i, w in enumerate(workers)
+                        if i not in finished and w.exitcode is not None]
+                silent = silent + 1 if gone else 0
+                if silent > 2:  # its last message would have arrived by now
+                    raise WorkerDied(f"an indexing process ended unexpectedly "
+                                     f"(exit code {gone[0]})")
+                continue
+            if kind == "progress":
+                done += payload
+                if progress:
+                    progress(min(done, len(tasks)), len(tasks))
+            elif kind == "error":
+                raise payload
+            else:
+                finished[index] = payload
+        for w in workers:
+            w.join()
+    finally:
+        for w in workers:
+            if w.is_alive():
+                w.terminate()
+                w.join()
+    segments, outcomes = [], []
+    for index in range(len(workers)):  # shares in corpus order
+        share_outcomes, share_segments, share_bigrams = finished[index]
+        outcomes.extend(share_outcomes)
+        segments.extend(share_segments)
+        bigrams.merge(share_bigrams)
+    if progress:
+        progress(len(tasks), len(tasks))
+    return Written(segments, bigrams, outcomes)
