@@ -144,6 +144,7 @@ def fold_joined(text: str) -> str:
 class IndexTerms(NamedTuple):
     """The terms a text gives each kind of index field, with their counts."""
 
+    surfaces: list[str]   # the syllables as written, in order (as `syllable_surfaces`)
     exact: Counter        # normalized syllables
     folded: Counter       # folded syllables, only those folding changes
     words: Counter        # folded compounds and codes
@@ -155,7 +156,8 @@ def index_terms(text: str, words: bool = True) -> IndexTerms:
     syllable: the bulk writer's input (a test holds the two equal). ``words=False`` skips
     segmentation (the compounds come back empty)."""
     units = _TextUnits(text)
-    exact = Counter(t for t in map(normalize_joined, [u.surface for u in units.syllables]) if t)
+    surfaces = [u.surface for u in units.syllables]
+    exact = Counter(t for t in map(normalize_joined, surfaces) if t)
     folded: Counter = Counter()
     for term, n in exact.items():
         f = fold_joined(term)
@@ -169,7 +171,7 @@ def index_terms(text: str, words: bool = True) -> IndexTerms:
                 f = fold_joined(term)
                 if f.strip(JOINER):
                     compounds[f] += 1
-    return IndexTerms(exact, folded, compounds)
+    return IndexTerms(surfaces, exact, folded, compounds)
 
 
 # --- Whoosh integration -------------------------------------------------------------------

@@ -19,13 +19,12 @@ import signal
 from dataclasses import dataclass
 from typing import Callable
 
-from .analysis import index_terms
+from .analysis import IndexTerms, index_terms
 from .bigrams import BigramCounts, article_bigrams
 from .bulk_writer import SegmentBuilder
 from .corpus import Article, FileStat, SkippedFile, load
 from .errors import SearcherError
 from .store import ARTICLE_DOC, PARAGRAPH_DOC
-from .syllables import syllable_surfaces
 
 # A process starts a new segment past this many postings: about 200 MB of arrays and term
 # dictionary, so two workers and the parent stay well under a gigabyte.
@@ -74,25 +73,24 @@ def article_meta(art: Article) -> dict:
             "paragraphs": len(art.paragraphs), **fingerprint(art.stat, art.sha1)}
 
 
-def article_document(art: Article, meta: dict, surfaces: list[list[str]]) -> tuple[dict, dict]:
+def article_document(art: Article, meta: dict, paragraphs: list[IndexTerms]) -> tuple[dict, dict]:
     """The article document (fields, analyzed terms): metadata, and which syllables the
-    article holds (``surfaces``, per paragraph) for article-level df; each distinct syllable
-    is analyzed once."""
-    distinct = " ".join(dict.fromkeys(s for paragraph in surfaces for s in paragraph))
-    terms = index_terms(distinct, words=False)
-    return ({"kind": ARTICLE_DOC, "article": art.article, "meta": meta, "asyl": distinct,
-             "asylf": distinct}, {"asyl": terms.exact, "asylf": terms.folded})
+    article holds (from its ``paragraphs``' terms), for article-level df."""
+    exact = dict.fromkeys(t for p in paragraphs for t in p.exact)
+    folded = dict.fromkeys(t for p in paragraphs for t in p.folded)
+    value = " ".join(exact)  # what the fields' analyzers turn into these terms
+    return ({"kind": ARTICLE_DOC, "article": art.article, "meta": meta, "asyl": value,
+             "asylf": value}, {"asyl": exact, "asylf": folded})
 
 
-def paragraph_documents(art: Article) -> list[tuple[dict, dict]]:
+def paragraph_documents(art: Article, paragraphs: list[IndexTerms]) -> list[tuple[dict, dict]]:
     """One document (fields, analyzed terms) per paragraph."""
     docs = []
-    for n, text in enumerate(art.paragraphs):
+    for n, (text, terms) in enumerate(zip(art.paragraphs, paragraphs)):
         fields = {"kind": PARAGRAPH_DOC, "article": art.article, "para": n, "text": text,
                   "syl": text, "sylf": text, "wordf": text}
         if art.date:
             fields["date"] = art.date
-        terms = index_terms(text)
         docs.append((fields, {"syl": terms.exact, "sylf": terms.folded, "wordf": terms.words}))
     return docs
 
@@ -117,17 +115,18 @@ class ArticleWriter:
             art = load(task.stat)
         except SkippedFile as exc:
             return Outcome(task.stat.article, SKIPPED, error=str(exc))
-        surfaces = [syllable_surfaces(text) for text in art.paragraphs]
         old = task.old
         if old is not None and old["sha1"] == art.sha1:
             # Touched, not changed: a new article document with the new fingerprint.
+            paragraphs = [index_terms(text, words=False) for text in art.paragraphs]
             self._add(*article_document(art, {**old, **fingerprint(task.stat, art.sha1)},
-                                        surfaces))
+                                        paragraphs))
             status = TOUCHED
         else:
-            self.bigrams.add(article_bigrams(surfaces))
-            self._add(*article_document(art, article_meta(art), surfaces))
-            for fields, terms in paragraph_documents(art):
+            paragraphs = [index_terms(text) for text in art.paragraphs]
+            self.bigrams.add(article_bigrams(p.surfaces for p in paragraphs))
+            self._add(*article_document(art, article_meta(art), paragraphs))
+            for fields, terms in paragraph_documents(art, paragraphs):
                 self._add(fields, terms)
             status = ADDED if old is None else UPDATED
         if self._builder.postings >= SEGMENT_POSTINGS:

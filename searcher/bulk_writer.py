@@ -25,7 +25,7 @@ from whoosh.formats import Existence, Frequency
 
 from .whoosh_compact import SegmentLengths
 
-_BIG_ENDIAN = struct.pack("=I", 1) != struct.pack("!I", 1)  # pack_uint is "!I"
+_NATIVE_BIG_ENDIAN = struct.pack("=I", 1) == struct.pack("!I", 1)  # pack_uint is "!I"
 
 
 class UnsupportedField(ValueError):
@@ -47,7 +47,7 @@ def _check_schema(schema) -> None:
 def _frequency_bytes(freqs: array) -> bytes:
     """Whoosh's value bytes of a Frequency block: each count as a big-endian uint32."""
     out = array("I", freqs)
-    if not _BIG_ENDIAN:
+    if not _NATIVE_BIG_ENDIAN:
         out.byteswap()
     return out.tobytes()
 

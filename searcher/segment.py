@@ -13,6 +13,7 @@ import importlib.util
 import pickle
 import string
 import threading
+from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
@@ -60,6 +61,28 @@ def _load_model_bytes(path: Path) -> bytes:
         raise SegmenterError(f"unexpected pyvi model format in {path}") from exc
 
 
+@lru_cache(maxsize=1 << 16)
+def _token_attributes(tok: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], str]:
+    """A token's true attributes as pyvi names them: its own, as the previous token (-1:),
+    as the next token (+1:); and its lowercase form."""
+    low, title, upper = tok.lower(), tok.istitle(), tok.isupper()
+    own = ["word.lower():" + low]
+    if upper:
+        own.append("word.isupper()")
+    if title:
+        own.append("word.istitle()")
+    if tok.isdigit():
+        own.append("word.isdigit()")
+    before, after = ["-1:word.lower():" + low], ["+1:word.lower():" + low]
+    if title:
+        before.append("-1:word.istitle()")
+        after.append("+1:word.istitle()")
+    if upper:
+        before.append("-1:word.isupper()")
+        after.append("+1:word.isupper()")
+    return tuple(own), tuple(before), tuple(after), low
+
+
 class Segmenter:
     """Groups syllables into words (`Công an` -> one word) with pyvi's CRF model."""
 
@@ -79,44 +102,30 @@ class Segmenter:
         self._trigrams = frozenset(w for w in words if w.count(" ") == 2)
 
     def _features(self, toks: Sequence[str]) -> list[list[str]]:
-        """pyvi's ``word2features`` for every position, as CRFsuite attribute names.
+        """pyvi's ``word2features`` for every position, as CRFsuite attribute names, in
+        pyvi's order.
 
-        Each property is computed once per token instead of up to five times, and
-        attributes whose value is False are left out: their weight is multiplied by 0, so
-        the tags are exactly pyvi's.
+        A token's own attributes and those it gives its neighbours are computed once per
+        distinct token (cached), and attributes whose value is False are left out: their
+        weight is multiplied by 0, so the tags are exactly pyvi's.
         """
         n = len(toks)
-        low = [t.lower() for t in toks]
-        title = [t.istitle() for t in toks]
-        upper = [t.isupper() for t in toks]
+        props = [_token_attributes(t) for t in toks]
+        low = [p[3] for p in props]
         bigrams, trigrams = self._bigrams, self._trigrams
         bi = [f"{low[i]} {low[i + 1]}" in bigrams for i in range(n - 1)]
         tri = [f"{low[i]} {low[i + 1]} {low[i + 2]}" in trigrams for i in range(n - 2)]
         feats = []
         for i in range(n):
-            f = ["bias", "word.lower():" + low[i]]
-            if upper[i]:
-                f.append("word.isupper()")
-            if title[i]:
-                f.append("word.istitle()")
-            if toks[i].isdigit():
-                f.append("word.isdigit()")
+            f = ["bias", *props[i][0]]
             if i > 0:
-                f.append("-1:word.lower():" + low[i - 1])
-                if title[i - 1]:
-                    f.append("-1:word.istitle()")
-                if upper[i - 1]:
-                    f.append("-1:word.isupper()")
+                f += props[i - 1][1]
                 if bi[i - 1]:
                     f.append("-1:word.bi_gram()")
                 if i > 1 and tri[i - 2]:
                     f.append("-2:word.tri_gram()")
             if i < n - 1:
-                f.append("+1:word.lower():" + low[i + 1])
-                if title[i + 1]:
-                    f.append("+1:word.istitle()")
-                if upper[i + 1]:
-                    f.append("+1:word.isupper()")
+                f += props[i + 1][2]
                 if bi[i]:
                     f.append("+1:word.bi_gram()")
                 if i < n - 2 and tri[i]:

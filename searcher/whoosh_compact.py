@@ -36,11 +36,12 @@ _original = whoosh3.W3PostingsWriter._mini_weights
 
 def _mini_weights(self):
     weights = self._weights
-    if weights and all(w.is_integer() for w in weights):
+    if weights:
         first = weights[0]
-        if all(w == first for w in weights):
+        if weights.count(first) == len(weights):
             return None if first == 1.0 else first
-        return tuple(int(w) for w in weights)
+        if all(map(float.is_integer, weights)):
+            return tuple(map(int, weights))
     return _original(self)
 
 

@@ -290,15 +290,3 @@ def _postings(index: Path) -> dict:
                     m.next()
                 out[fieldname, term] = sorted(items, key=repr)
     return out
-
-
-def test_postings_spilled_to_disk_read_back_the_same(corpus, tmp_path, monkeypatch):
-    """The writer's sorted runs (pickled in chunks, see searcher.whoosh_compact) give the
-    same index as sorting in memory."""
-    from searcher import indexer
-
-    assert Searcher(corpus, tmp_path / "memory").run("index").exit_code == 0
-    monkeypatch.setattr(indexer, "WRITER_MB", 0.02)  # a run every few hundred postings
-    assert Searcher(corpus, tmp_path / "spilled").run("index").exit_code == 0
-    memory, spilled = _postings(tmp_path / "memory"), _postings(tmp_path / "spilled")
-    assert len(memory) > 1000 and memory == spilled
