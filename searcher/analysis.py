@@ -141,6 +141,9 @@ def fold_joined(text: str) -> str:
     return JOINER.join([fold_term(p) for p in text.split(JOINER)])
 
 
+_normalized_syllable = lru_cache(maxsize=1 << 18)(normalize_joined)
+
+
 class IndexTerms(NamedTuple):
     """The terms a text gives each kind of index field, with their counts."""
 
@@ -157,7 +160,7 @@ def index_terms(text: str, words: bool = True) -> IndexTerms:
     segmentation (the compounds come back empty)."""
     units = _TextUnits(text)
     surfaces = [u.surface for u in units.syllables]
-    exact = Counter(t for t in map(normalize_joined, surfaces) if t)
+    exact = Counter(t for t in map(_normalized_syllable, surfaces) if t)
     folded: Counter = Counter()
     for term, n in exact.items():
         f = fold_joined(term)

@@ -81,16 +81,26 @@ class BigramCounts:
         mask = self.size - 1
         return h & mask, self.size + ((h >> 32) & mask)
 
-    def add(self, bigrams: set[int], sign: int = 1) -> None:
+    def add(self, bigrams: set[int]) -> None:
+        """Count an article's bigrams (every article goes through here: kept lean)."""
+        c, size = self.counters, self.size
+        mask = size - 1
+        for h in bigrams:
+            slot = h & mask
+            if c[slot] != SATURATED:
+                c[slot] += 1
+            slot = size + ((h >> 32) & mask)
+            if c[slot] != SATURATED:
+                c[slot] += 1
+        self.articles += 1
+
+    def remove(self, bigrams: set[int]) -> None:
         c = self.counters
         for h in bigrams:
             for slot in self._slots(h):
                 if c[slot] != SATURATED:
-                    c[slot] = max(c[slot] + sign, 0)
-        self.articles = max(self.articles + sign, 0)
-
-    def remove(self, bigrams: set[int]) -> None:
-        self.add(bigrams, -1)
+                    c[slot] = max(c[slot] - 1, 0)
+        self.articles = max(self.articles - 1, 0)
 
     def merge(self, other: "BigramCounts") -> None:
         """Add another sketch of the same size (counted from other articles), saturating as

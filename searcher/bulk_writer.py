@@ -82,6 +82,27 @@ def _write_term(postwriter, existence: bool, ids: array, freqs: array | None,
             postwriter._write_block()
 
 
+def _add_existence(table: dict, docnum: int, terms) -> None:
+    for term in terms:
+        ids = table.get(term)
+        if ids is None:
+            ids = table[term] = array("I")
+        ids.append(docnum)
+
+
+def _add_frequencies(table: dict, docnum: int, terms: Mapping[str, int]) -> None:
+    for term, freq in terms.items():
+        entry = table.get(term)
+        if entry is None:
+            entry = table[term] = (array("I"), array("H"))
+        entry[0].append(docnum)
+        try:
+            entry[1].append(freq)
+        except OverflowError:  # more than 65,535 in one document: widen
+            table[term] = (entry[0], array("I", entry[1]))
+            table[term][1].append(freq)
+
+
 class SegmentBuilder:
     """Documents added in order become one new segment of the index when finished.
 
@@ -96,7 +117,8 @@ class SegmentBuilder:
         self.schema = schema
         self.segment = self.codec.new_segment(storage, indexname)
         self._perdoc = self.codec.per_document_writer(storage, self.segment)
-        self._terms: dict[str, dict[bytes, tuple[array, array | None]]] = {}
+        # field -> term -> document numbers (existence fields) or (numbers, counts)
+        self._terms: dict[str, dict[str, array | tuple[array, array]]] = {}
         self._docnum = 0
         self.postings = 0
 
@@ -120,38 +142,24 @@ class SegmentBuilder:
             if field.indexed:
                 given = terms.get(name)
                 if given is None:
-                    items = [(t, f) for t, f, _, _ in field.index(value)]
-                elif isinstance(field.format, Existence):
-                    items = [(t.encode("utf-8"), 1) for t in given]
+                    given = {t.decode("utf-8"): f for t, f, _, _ in field.index(value)}
+                table = self._terms.get(name)
+                if table is None:
+                    table = self._terms[name] = {}
+                if isinstance(field.format, Existence):
+                    _add_existence(table, docnum, given)
+                    length = len(given)
                 else:
-                    items = [(t.encode("utf-8"), f) for t, f in given.items()]
-                self._add_postings(name, field, docnum, items)
-                if field.scorable:
-                    length = sum(f for _, f in items)
+                    _add_frequencies(table, docnum, given)
+                    length = sum(given.values())
+                self.postings += len(given)
+                if not field.scorable:
+                    length = 0
             perdoc.add_field(name, field, value if field.stored else None, length)
             if field.column_type:
                 perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
         perdoc.finish_doc()
         self._docnum += 1
-
-    def _add_postings(self, name: str, field, docnum: int, items) -> None:
-        table = self._terms.get(name)
-        if table is None:
-            table = self._terms[name] = {}
-        existence = isinstance(field.format, Existence)
-        for tbytes, freq in items:
-            entry = table.get(tbytes)
-            if entry is None:
-                entry = table[tbytes] = (array("I"), None if existence else array("H"))
-            entry[0].append(docnum)
-            if not existence:
-                try:
-                    entry[1].append(freq)
-                except OverflowError:  # more than 65,535 in one document: widen
-                    wide = array("I", entry[1])
-                    wide.append(freq)
-                    table[tbytes] = entry = (entry[0], wide)
-        self.postings += len(items)
 
     def finish(self):
         """Write the postings, close the files, assemble them into one compound file as
@@ -170,9 +178,10 @@ class SegmentBuilder:
                 table = self._terms.pop(name)
                 fieldwriter.start_field(name, field)
                 postwriter = fieldwriter._postwriter
-                for tbytes in sorted(table):
-                    ids, freqs = table[tbytes]
-                    fieldwriter.start_term(tbytes)
+                for term in sorted(table):  # str order is UTF-8 byte order
+                    entry = table[term]
+                    ids, freqs = (entry, None) if existence else entry
+                    fieldwriter.start_term(term.encode("utf-8"))
                     _write_term(postwriter, existence, ids, freqs, field_lengths)
                     fieldwriter.finish_term()
                 fieldwriter.finish_field()

@@ -25,6 +25,7 @@ _UNIT = re.compile(rf"(?P<url>{_URL})|(?P<email>{_EMAIL})|(?P<word>{_RUN})|(?P<p
 # Without `@`, `://` or `www.` in the text no URL or e-mail can match: skip trying them.
 _UNIT_PLAIN = re.compile(rf"(?P<word>{_RUN})|(?P<punct>{_PUNCT})")
 _PART = re.compile(_WORD)
+_TOKEN = re.compile(r"\S+")
 _SYLLABLE_RUNS = re.compile(rf"{_URL}|{_EMAIL}|{_RUN}")
 _SYLLABLE_RUNS_PLAIN = re.compile(_RUN)
 
@@ -56,9 +57,7 @@ class Unit(NamedTuple):
         ]
 
 
-def split_units(text: str) -> Iterator[Unit]:
-    """All units of ``text`` in order; whitespace is skipped."""
-    pattern = _UNIT if _may_hold_address(text) else _UNIT_PLAIN
+def _scan_units(pattern, text: str, offset: int = 0) -> Iterator[Unit]:
     for m in pattern.finditer(text):
         kind = m.lastgroup
         surface = m.group()
@@ -71,7 +70,24 @@ def split_units(text: str) -> Iterator[Unit]:
             kind = CODE
         else:
             kind = PUNCT
-        yield Unit(surface, m.start(), m.end(), kind)
+        yield Unit(surface, offset + m.start(), offset + m.end(), kind)
+
+
+def split_units(text: str) -> Iterator[Unit]:
+    """All units of ``text`` in order; whitespace is skipped.
+
+    No unit spans whitespace, and most space-separated tokens are one syllable as they
+    are (letters and digits only): only the other tokens are scanned with the unit pattern.
+    """
+    if _may_hold_address(text):
+        yield from _scan_units(_UNIT, text)
+        return
+    for m in _TOKEN.finditer(text):
+        token = m.group()
+        if token.isalnum():
+            yield Unit(token, m.start(), m.end(), SYLLABLE)
+        else:
+            yield from _scan_units(_UNIT_PLAIN, token, m.start())
 
 
 def syllable_surfaces(text: str) -> list[str]:

@@ -177,3 +177,12 @@ def test_syllable_surfaces_are_the_syllable_stream(text):
     from searcher.syllables import syllable_surfaces
 
     assert syllable_surfaces(text) == [u.surface for u in syllable_units(text)]
+
+
+@given(st.text(alphabet=st.sampled_from(list("aăâbcdđeêoôơuưy AĐƠ09.,-/:&_()>=\u0301\u0323\u00a0\u200b\n\t\x1c|")),
+               max_size=80))
+@settings(max_examples=300, deadline=None)
+def test_units_token_by_token_are_the_units_of_one_scan(text):
+    from searcher.syllables import _UNIT_PLAIN, _scan_units, split_units
+
+    assert list(split_units(text)) == list(_scan_units(_UNIT_PLAIN, text))
