@@ -1,11 +1,12 @@
 """Index build benchmark on VNTC, beside pure pyvi segmentation of the same text.
 
-    python scripts/bench_index.py [--vntc PATH] [--articles 10000] [--full] [--skip-pyvi]
+    python scripts/bench_index.py [--vntc PATH] [--articles 10000] [--full] [--skip-pyvi] [--repeat N]
 
 For N articles (default 10,000; --full: all 84,132): `searcher index --rebuild` as a
 subprocess (wall time, chars/s, articles/s, peak RSS of its whole process tree, index size
-over corpus size), then `pyvi.ViTokenizer.tokenize` over the same paragraphs in 1 and 2
-processes, then the time of `searcher index` after adding one article.
+over corpus size), alternating with `pyvi.ViTokenizer.tokenize` over the same paragraphs in 2
+processes (medians of --repeat runs), then pyvi in 1 process once, then the time of
+`searcher index` after adding one article.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import argparse
 import multiprocessing as mp
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -110,6 +112,8 @@ def main() -> None:
     ap.add_argument("--full", action="store_true", help="all 84,132 articles")
     ap.add_argument("--skip-pyvi", action="store_true", help="skip the pyvi baselines")
     ap.add_argument("--keep", help="keep the corpus and index in this folder")
+    ap.add_argument("--repeat", type=int, help="runs of the build and of 2-process pyvi, "
+                    "alternating; medians reported (default 3, 1 with --full)")
     args = ap.parse_args()
 
     root = vntc_dir(args.vntc)
@@ -129,15 +133,26 @@ def main() -> None:
 
     env = {**os.environ, "PYTHONPATH": str(PROJECT)}
     searcher = [sys.executable, "-m", "searcher", "--corpus", str(corpus), "--index", str(index)]
-    wall, peak, res = run_measured(searcher + ["index", "--rebuild"], env)
+    repeat = args.repeat or (1 if args.full else 3)
+    builds, pyvi2, peak = [], [], 0
+    for _ in range(repeat):  # alternating, so both see the same machine
+        wall, run_peak, res = run_measured(searcher + ["index", "--rebuild"], env)
+        builds.append(wall)
+        peak = max(peak, run_peak)
+        if not args.skip_pyvi:
+            pyvi2.append(pyvi_seconds(paragraphs, 2))
     index_bytes = sum(p.stat().st_size for p in index.iterdir() if p.is_file())
     print(f"searcher index: {res.stdout.strip()}")
+    if repeat > 1:
+        print("runs (s): build " + " ".join(f"{t:.1f}" for t in builds)
+              + ("; pyvi x2 " + " ".join(f"{t:.1f}" for t in pyvi2) if pyvi2 else ""))
 
-    rows = [("searcher index --rebuild", wall)]
+    rows = [("searcher index --rebuild", statistics.median(builds))]
     if not args.skip_pyvi:
         rows.append(("pyvi tokenize, 1 process", pyvi_seconds(paragraphs, 1)))
-        rows.append(("pyvi tokenize, 2 processes", pyvi_seconds(paragraphs, 2)))
-    print(f"\n{'build':<30}{'seconds':>9}{'chars/s':>12}{'articles/s':>12}{'vs pyvi x2':>12}")
+        rows.append(("pyvi tokenize, 2 processes", statistics.median(pyvi2)))
+    label = f"median of {repeat}" if repeat > 1 else ""
+    print(f"\n{'build ' + label:<30}{'seconds':>9}{'chars/s':>12}{'articles/s':>12}{'vs pyvi x2':>12}")
     base = rows[-1][1] if not args.skip_pyvi else None
     for name, secs in rows:
         ratio = f"{base / secs:>12.2f}" if base else f"{'':>12}"
