@@ -1,7 +1,7 @@
 """Article files -> new index segments, in this process or in worker processes.
 
 Each process loads its articles, analyzes them (word segmentation is the costly step) and
-writes its own segments with :class:`~searcher.bulk_writer.SegmentBuilder`; the caller lists
+writes its own segment with :class:`~searcher.bulk_writer.SegmentBuilder`; the caller lists
 the segments in the index's table of contents in one commit, so until then readers see the
 index as it was, and an interruption leaves only unlisted files that the next update deletes.
 
@@ -26,9 +26,6 @@ from .corpus import Article, FileStat, SkippedFile, load
 from .errors import SearcherError
 from .store import ARTICLE_DOC, PARAGRAPH_DOC
 
-# A process starts a new segment past this many postings: about 200 MB of arrays and term
-# dictionary, so two workers and the parent stay well under a gigabyte.
-SEGMENT_POSTINGS = 16_000_000
 PROGRESS_EVERY = 16  # articles per progress message from a worker
 
 ADDED, UPDATED, TOUCHED, SKIPPED = "added", "updated", "touched", "skipped"
@@ -96,7 +93,7 @@ def paragraph_documents(art: Article, paragraphs: list[IndexTerms]) -> list[tupl
 
 
 class ArticleWriter:
-    """Writes articles into new segments of one index, in this process."""
+    """Writes articles into a new segment of one index, in this process."""
 
     def __init__(self, storage, indexname: str, schema, bigrams: BigramCounts):
         self._storage, self._indexname, self._schema = storage, indexname, schema
@@ -129,18 +126,13 @@ class ArticleWriter:
             for fields, terms in paragraph_documents(art, paragraphs):
                 self._add(fields, terms)
             status = ADDED if old is None else UPDATED
-        if self._builder.postings >= SEGMENT_POSTINGS:
-            self._finish_segment()
         return Outcome(art.article, status, article_meta(art))
 
-    def _finish_segment(self) -> None:
+    def finish(self) -> list:
+        """Write the segment (the builder keeps memory bounded); the segments written."""
         if self._builder is not None:
             self.segments.append(self._builder.finish())
             self._builder = None
-
-    def finish(self) -> list:
-        """Write the last segment; all segments written, in order."""
-        self._finish_segment()
         return self.segments
 
     def cancel(self) -> None:

@@ -5,9 +5,10 @@ token generators, a posting pool that sorts all postings of a segment (spilling 
 disk and merging them back), then one ``add_posting`` call per posting. That was three
 quarters of a build's time, against a quarter for word segmentation (cProfile, 1,000 VNTC
 articles). Documents reach a segment in document-number order, so each term's postings are
-already sorted when they are appended to that term's own arrays: no sort at all. The segment
-is then written term by term, a block of 128 postings at a time, through Whoosh's own block
-encoder, so the files are the ones Whoosh writes (a test compares every posting, length and
+already sorted when they are appended to that term's own arrays: only terms get sorted, not
+postings. Past a memory bound the arrays go to disk as a run sorted by term, and the runs are
+merged term by term (a term's arrays from consecutive runs just concatenate). The segment is
+written term by term, a block of 128 postings at a time, through Whoosh's own block encoder, so the files are the ones Whoosh writes (a test compares every posting, length and
 stored field with Whoosh's writer on the same documents).
 
 Text fields come in pre-analyzed (term -> count, from :func:`searcher.analysis.index_terms`);
@@ -16,15 +17,22 @@ indexed fields must record frequencies or existence only, at boost 1 (ours do).
 """
 from __future__ import annotations
 
+import heapq
+import os
 import struct
 from array import array
-from typing import Mapping
+from operator import itemgetter
+from typing import Iterator, Mapping
 
 from whoosh.codec import default_codec
 from whoosh.formats import Existence, Frequency
 
-from .whoosh_compact import SegmentLengths
+from .whoosh_compact import SegmentLengths, dump_chunked, load_chunked
 
+# Postings held in memory before a sorted run goes to disk: with the term dictionary, about
+# 150 MB per process.
+SPILL_POSTINGS = 10_000_000
+RUN_CHUNK_TERMS = 4096  # terms pickled together in a run file
 _NATIVE_BIG_ENDIAN = struct.pack("=I", 1) == struct.pack("!I", 1)  # pack_uint is "!I"
 
 
@@ -103,14 +111,57 @@ def _add_frequencies(table: dict, docnum: int, terms: Mapping[str, int]) -> None
             table[term][1].append(freq)
 
 
+def _sorted_entries(terms: dict) -> Iterator[tuple[str, str, object]]:
+    for name in sorted(terms):
+        table = terms[name]
+        for term in sorted(table):  # str order is UTF-8 byte order, Whoosh's term order
+            yield name, term, table[term]
+
+
+def _read_run(path: str) -> Iterator[tuple[str, str, object]]:
+    with open(path, "rb") as f:
+        yield from load_chunked(f)
+
+
+def _concat(parts: list):
+    """One term's postings from consecutive runs (document numbers keep increasing)."""
+    if len(parts) == 1:
+        return parts[0]
+    if isinstance(parts[0], array):  # existence: document numbers only
+        ids = array("I")
+        for p in parts:
+            ids.extend(p)
+        return ids
+    ids, freqs = array("I"), array("I" if any(p[1].typecode == "I" for p in parts) else "H")
+    for p_ids, p_freqs in parts:
+        ids.extend(p_ids)
+        freqs.extend(p_freqs)
+    return ids, freqs
+
+
+def _merged(sources: list[Iterator]) -> Iterator[tuple[str, str, object]]:
+    """Sorted runs merged term by term (not posting by posting)."""
+    key, parts = None, []
+    for name, term, entry in heapq.merge(*sources, key=itemgetter(0, 1)):
+        if (name, term) != key:
+            if parts:
+                yield key[0], key[1], _concat(parts)
+            key, parts = (name, term), []
+        parts.append(entry)
+    if parts:
+        yield key[0], key[1], _concat(parts)
+
+
 class SegmentBuilder:
     """Documents added in order become one new segment of the index when finished.
 
-    Holds the segment's postings in memory (about 10 bytes each): callers finish a segment
-    and start another when :attr:`postings` gets large.
+    Postings are held in memory (about 15 bytes each with the term dictionary) up to
+    ``spill_postings``; then they go to disk as a run sorted by term, and :meth:`finish`
+    merges the runs term by term, so one segment of any size fits in bounded memory.
     """
 
-    def __init__(self, storage, indexname: str, schema, codec=None):
+    def __init__(self, storage, indexname: str, schema, codec=None,
+                 spill_postings: int = SPILL_POSTINGS):
         _check_schema(schema)
         self.codec = codec or default_codec()
         self.storage = storage
@@ -121,6 +172,9 @@ class SegmentBuilder:
         self._terms: dict[str, dict[str, array | tuple[array, array]]] = {}
         self._docnum = 0
         self.postings = 0
+        self._held = 0
+        self._spill_postings = spill_postings
+        self._runs: list[str] = []
 
     @property
     def doc_count(self) -> int:
@@ -153,6 +207,7 @@ class SegmentBuilder:
                     _add_frequencies(table, docnum, given)
                     length = sum(given.values())
                 self.postings += len(given)
+                self._held += len(given)
                 if not field.scorable:
                     length = 0
             perdoc.add_field(name, field, value if field.stored else None, length)
@@ -160,6 +215,27 @@ class SegmentBuilder:
                 perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
         perdoc.finish_doc()
         self._docnum += 1
+        if self._held >= self._spill_postings:
+            self._spill()
+
+    def _spill(self) -> None:
+        """The postings held so far to a run file (named as a file of this segment, so a
+        crash leaves nothing that cleanup misses), sorted by field and term."""
+        path = os.path.join(self.storage.folder,
+                            self.segment.make_filename(f".run{len(self._runs)}"))
+        self._runs.append(path)
+        with open(path, "wb") as f:
+            dump_chunked(_sorted_entries(self._terms), f, RUN_CHUNK_TERMS)
+        self._terms = {}
+        self._held = 0
+
+    def _remove_runs(self) -> None:
+        for path in self._runs:
+            try:
+                os.remove(path)
+            except OSError:
+                pass
+        self._runs = []
 
     def finish(self):
         """Write the postings, close the files, assemble them into one compound file as
@@ -170,24 +246,29 @@ class SegmentBuilder:
         reader = self.codec.per_document_reader(self.storage, self.segment)
         lengths = SegmentLengths(reader)
         fieldwriter = self.codec.field_writer(self.storage, self.segment)
+        sources = [_read_run(path) for path in self._runs] + [_sorted_entries(self._terms)]
         try:
-            for name in sorted(self._terms):
-                field = self.schema[name]
-                existence = isinstance(field.format, Existence)
-                field_lengths = lengths.field(name)
-                table = self._terms.pop(name)
-                fieldwriter.start_field(name, field)
-                postwriter = fieldwriter._postwriter
-                for term in sorted(table):  # str order is UTF-8 byte order
-                    entry = table[term]
-                    ids, freqs = (entry, None) if existence else entry
-                    fieldwriter.start_term(term.encode("utf-8"))
-                    _write_term(postwriter, existence, ids, freqs, field_lengths)
-                    fieldwriter.finish_term()
+            current = None
+            for name, term, entry in _merged(sources):
+                if name != current:
+                    if current is not None:
+                        fieldwriter.finish_field()
+                    current, field = name, self.schema[name]
+                    existence = isinstance(field.format, Existence)
+                    field_lengths = lengths.field(name)
+                    fieldwriter.start_field(name, field)
+                    postwriter = fieldwriter._postwriter
+                ids, freqs = (entry, None) if existence else entry
+                fieldwriter.start_term(term.encode("utf-8"))
+                _write_term(postwriter, existence, ids, freqs, field_lengths)
+                fieldwriter.finish_term()
+            if current is not None:
                 fieldwriter.finish_field()
         finally:
             reader.close()
             fieldwriter.close()
+            self._terms = {}
+            self._remove_runs()  # before assembling: the compound file takes every file
         if self.segment.should_assemble():
             self.segment.create_compound_file(self.storage)
         return self.segment
@@ -197,7 +278,8 @@ class SegmentBuilder:
         the store's) deletes them."""
         if not self._perdoc.is_closed:
             self._perdoc.close()
-        self._terms.clear()
+        self._terms = {}
+        self._remove_runs()
 
 
 def commit_with_segments(writer, segments: list, merge: bool = True) -> None:

@@ -49,27 +49,37 @@ def _delta_encode(ids):
     return [b - a for a, b in zip((0, *ids), ids)]
 
 
-def _write_run(self, f, items):
+def dump_chunked(items, f, chunk_size: int) -> None:
+    """Pickle ``items`` to ``f`` a chunk at a time (one pickle per item is slow)."""
     chunk = []
     for item in items:
         chunk.append(item)
-        if len(chunk) >= RUN_CHUNK:
+        if len(chunk) >= chunk_size:
             pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
             chunk = []
     if chunk:
         pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
+
+
+def load_chunked(f):
+    """The items :func:`dump_chunked` wrote, in order."""
+    while True:
+        try:
+            chunk = pickle.load(f)
+        except EOFError:
+            return
+        yield from chunk
+
+
+def _write_run(self, f, items):
+    dump_chunked(items, f, RUN_CHUNK)
     f.close()
 
 
 def _read_run(self, path):
     f = self._open_run(path)
     try:
-        while True:
-            try:
-                chunk = pickle.load(f)
-            except EOFError:
-                return
-            yield from chunk
+        yield from load_chunked(f)
     finally:
         f.close()
         self._remove_run(path)

@@ -10,6 +10,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from conftest import SEEDS, Searcher
@@ -58,7 +59,10 @@ def _everything(index: Path) -> dict:
     return out
 
 
-def test_bulk_writer_writes_what_whoosh_writes(corpus, tmp_path):
+@pytest.mark.parametrize("spill", [None, 2000])
+def test_bulk_writer_writes_what_whoosh_writes(corpus, tmp_path, spill):
+    """Also with postings spilled to sorted runs on disk every 2,000 (merged back term by
+    term)."""
     _big_corpus(corpus, 150)  # common terms in more than one block of 128 postings
     docs = _documents(corpus)
 
@@ -72,9 +76,12 @@ def test_bulk_writer_writes_what_whoosh_writes(corpus, tmp_path):
 
     bulk_store = IndexStore(tmp_path / "bulk")
     ix = bulk_store.create("main_0001")
-    builder = SegmentBuilder(ix.storage, ix.indexname, ix.schema)
+    builder = (SegmentBuilder(ix.storage, ix.indexname, ix.schema) if spill is None else
+               SegmentBuilder(ix.storage, ix.indexname, ix.schema, spill_postings=spill))
     for fields, terms in docs:
         builder.add_document(fields, terms)
+    runs = len(builder._runs)
+    assert runs == 0 if spill is None else runs > 50
     writer = ix.writer()
     commit_with_segments(writer, [builder.finish()], merge=False)
     bulk_store.publish("main_0001")
@@ -84,6 +91,7 @@ def test_bulk_writer_writes_what_whoosh_writes(corpus, tmp_path):
     common = max((v for k, v in expected.items() if k[0] == "syl"), key=lambda v: len(v[0]))
     assert len(common[0]) > 3 * 128
     assert got == expected
+    assert not [p for p in (tmp_path / "bulk").iterdir() if ".run" in p.name]
 
 
 def _analyzed(field: str, text: str) -> Counter:
