@@ -22,7 +22,7 @@ from typing import Iterator, NamedTuple
 
 from whoosh.analysis import Filter, Token, Tokenizer
 
-from .normalize import clean, fold_term, normalize_term
+from .normalize import TERM_CACHE, clean, fold_term, normalize_term
 from .syllables import CODE, NUMBER, PUNCT, SYLLABLE, Unit, split_units
 
 WORD = "word"
@@ -52,7 +52,7 @@ class WordSpan:
         return JOINER.join(self.syllables)
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=TERM_CACHE)
 def segmentation_form(surface: str) -> str:
     """What the segmenter sees: clean NFC with canonical tone placement, case kept (the
     model uses capitalization), so `Thùy`/`Thuỳ` and NFD input segment alike."""
@@ -141,7 +141,7 @@ def fold_joined(text: str) -> str:
     return JOINER.join([fold_term(p) for p in text.split(JOINER)])
 
 
-_normalized_syllable = lru_cache(maxsize=1 << 18)(normalize_joined)
+_normalized_syllable = lru_cache(maxsize=TERM_CACHE)(normalize_joined)
 
 
 class IndexTerms(NamedTuple):

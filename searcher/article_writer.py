@@ -43,11 +43,12 @@ class Task:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What became of a task: its status, the article's metadata now, or why it was skipped."""
+    """What became of a task: its status and paragraph count, or why it was skipped (kept
+    small: a full build sends back one per article)."""
 
     article: str
     status: str
-    meta: dict | None = None
+    paragraphs: int = 0
     error: str | None = None
 
 
@@ -126,7 +127,7 @@ class ArticleWriter:
             for fields, terms in paragraph_documents(art, paragraphs):
                 self._add(fields, terms)
             status = ADDED if old is None else UPDATED
-        return Outcome(art.article, status, article_meta(art))
+        return Outcome(art.article, status, len(art.paragraphs))
 
     def finish(self) -> list:
         """Write the segment (the builder keeps memory bounded); the segments written."""
@@ -162,6 +163,7 @@ def _work(index: int, share: list[Task], storage, indexname: str, schema, bigram
         for task in share:
             if os.getppid() != parent:  # the parent is gone: nobody will commit this
                 writer.cancel()
+                results.cancel_join_thread()  # nobody reads: do not wait to flush at exit
                 return
             outcomes.append(writer.write(task))
             if len(outcomes) % PROGRESS_EVERY == 0:

@@ -17,6 +17,7 @@ indexed fields must record frequencies or existence only, at boost 1 (ours do).
 """
 from __future__ import annotations
 
+import ctypes
 import heapq
 import os
 import struct
@@ -30,9 +31,10 @@ from whoosh.formats import Existence, Frequency
 from .whoosh_compact import SegmentLengths, dump_chunked, load_chunked
 
 # Postings held in memory before a sorted run goes to disk: with the term dictionary, about
-# 150 MB per process.
-SPILL_POSTINGS = 10_000_000
-RUN_CHUNK_TERMS = 4096  # terms pickled together in a run file
+# 100 MB per process.
+SPILL_POSTINGS = 6_000_000
+RUN_CHUNK_POSTINGS = 100_000  # postings pickled together in a run file (the merge holds one
+                              # chunk of each run)
 _NATIVE_BIG_ENDIAN = struct.pack("=I", 1) == struct.pack("!I", 1)  # pack_uint is "!I"
 
 
@@ -111,11 +113,25 @@ def _add_frequencies(table: dict, docnum: int, terms: Mapping[str, int]) -> None
             table[term][1].append(freq)
 
 
+def _return_free_memory() -> None:
+    """Give the freed arrays' memory back to the system (glibc keeps it otherwise, and a
+    worker's resident size would creep up run after run); a no-op elsewhere."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def _sorted_entries(terms: dict) -> Iterator[tuple[str, str, object]]:
     for name in sorted(terms):
         table = terms[name]
         for term in sorted(table):  # str order is UTF-8 byte order, Whoosh's term order
             yield name, term, table[term]
+
+
+def _entry_size(entry: tuple) -> int:
+    postings = entry[2]
+    return 1 + len(postings if isinstance(postings, array) else postings[0])
 
 
 def _read_run(path: str) -> Iterator[tuple[str, str, object]]:
@@ -225,9 +241,10 @@ class SegmentBuilder:
                             self.segment.make_filename(f".run{len(self._runs)}"))
         self._runs.append(path)
         with open(path, "wb") as f:
-            dump_chunked(_sorted_entries(self._terms), f, RUN_CHUNK_TERMS)
+            dump_chunked(_sorted_entries(self._terms), f, RUN_CHUNK_POSTINGS, _entry_size)
         self._terms = {}
         self._held = 0
+        _return_free_memory()
 
     def _remove_runs(self) -> None:
         for path in self._runs:

@@ -133,7 +133,7 @@ def _apply(writer, removed: list[str], written: Written, stats: dict[str, FileSt
             report.updated += 1
         else:
             report.added += 1
-        known[article] = outcome.meta
+        known[article] = {"paragraphs": outcome.paragraphs}  # all that is read from here on
         changed = True
     return changed
 

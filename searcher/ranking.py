@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from .analysis import syllable_units
 from .syllables import syllable_surfaces
-from .normalize import fold_term, normalize_term
+from .normalize import TERM_CACHE, fold_term, normalize_term
 from .query import Clause, ParsedQuery
 
 # Tuned on the relevance sets with scripts/eval_relevance.py.
@@ -48,7 +48,7 @@ def saturate(tf: float, norm: float) -> float:
     return tf * (K1 + 1) / (tf + norm) if tf else 0.0
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=TERM_CACHE)
 def fold_surface(surface: str) -> str:
     return fold_term(normalize_term(surface))
 

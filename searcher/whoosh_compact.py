@@ -49,14 +49,16 @@ def _delta_encode(ids):
     return [b - a for a, b in zip((0, *ids), ids)]
 
 
-def dump_chunked(items, f, chunk_size: int) -> None:
-    """Pickle ``items`` to ``f`` a chunk at a time (one pickle per item is slow)."""
-    chunk = []
+def dump_chunked(items, f, chunk_size: int, size=None) -> None:
+    """Pickle ``items`` to ``f`` a chunk at a time (one pickle per item is slow); a chunk
+    holds ``chunk_size`` items, or items of that total ``size(item)``."""
+    chunk, held = [], 0
     for item in items:
         chunk.append(item)
-        if len(chunk) >= chunk_size:
+        held += size(item) if size else 1
+        if held >= chunk_size:
             pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
-            chunk = []
+            chunk, held = [], 0
     if chunk:
         pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
 

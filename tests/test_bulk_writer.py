@@ -202,3 +202,20 @@ def test_ctrl_c_stops_the_workers_and_keeps_the_index(corpus, tmp_path):
     assert all(not Path(f"/proc/{w}").exists() or "zombie" in Path(f"/proc/{w}/status").read_text()
                for w in workers)
     assert _answers(corpus, index) == before
+
+
+def test_workers_stop_when_the_update_is_killed(corpus, tmp_path):
+    """kill -9 of the update alone (not its process group): its workers notice and exit
+    rather than index on for nobody."""
+    index = tmp_path / "index"
+    before, proc, workers = _update_with_workers(corpus, index)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.communicate(timeout=60)
+    deadline = time.monotonic() + 30
+    while any(Path(f"/proc/{w}").exists() for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [w for w in workers if Path(f"/proc/{w}").exists()
+                and "zombie" not in Path(f"/proc/{w}/status").read_text()]
+    assert _answers(corpus, index) == before
+    assert Searcher(corpus, index).run("index").exit_code == 0
+    assert not [p for p in index.iterdir() if ".run" in p.name]
