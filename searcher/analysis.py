@@ -160,7 +160,8 @@ def index_terms(text: str, words: bool = True) -> IndexTerms:
     segmentation (the compounds come back empty)."""
     units = _TextUnits(text)
     surfaces = [u.surface for u in units.syllables]
-    exact = Counter(t for t in map(_normalized_syllable, surfaces) if t)
+    exact = Counter(map(_normalized_syllable, surfaces))
+    exact.pop("", None)  # nothing left after normalization (the analyzer drops those)
     folded: Counter = Counter()
     for term, n in exact.items():
         f = fold_joined(term)

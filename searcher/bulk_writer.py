@@ -82,9 +82,8 @@ def _write_term(postwriter, existence: bool, ids: array, freqs: array | None,
         postwriter._values = values
         postwriter._maxweight = max(0, max(weights))
         if lengths is not None:
-            lens = [lengths[d] for d in block]
-            nonzero = [x for x in lens if x]
-            postwriter._minlength = min(nonzero) if nonzero else None
+            lens = list(map(lengths.__getitem__, block))
+            postwriter._minlength = min(filter(None, lens), default=None)
             postwriter._maxlength = max(0, max(lens))
         else:
             postwriter._minlength, postwriter._maxlength = None, 0
