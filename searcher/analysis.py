@@ -141,6 +141,15 @@ def fold_joined(text: str) -> str:
     return JOINER.join([fold_term(p) for p in text.split(JOINER)])
 
 
+def folded_index_term(term: str, changed_only: bool = False) -> str:
+    """The folded field's term for a normalized term; "" when it has none (folds to nothing,
+    or, with ``changed_only``, folding leaves it as it is)."""
+    folded = fold_joined(term)
+    if not folded.strip(JOINER) or (changed_only and folded == term):
+        return ""
+    return folded
+
+
 _normalized_syllable = lru_cache(maxsize=TERM_CACHE)(normalize_joined)
 
 
@@ -164,17 +173,16 @@ def index_terms(text: str, words: bool = True) -> IndexTerms:
     exact.pop("", None)  # nothing left after normalization (the analyzer drops those)
     folded: Counter = Counter()
     for term, n in exact.items():
-        f = fold_joined(term)
-        if f != term and f.strip(JOINER):
+        f = folded_index_term(term, changed_only=True)
+        if f:
             folded[f] += n
     compounds: Counter = Counter()
     if words:
         for w in units.words:
             term = normalize_joined(w.joined)
-            if term:
-                f = fold_joined(term)
-                if f.strip(JOINER):
-                    compounds[f] += 1
+            f = folded_index_term(term) if term else ""
+            if f:
+                compounds[f] += 1
     return IndexTerms(surfaces, exact, folded, compounds)
 
 
@@ -243,11 +251,10 @@ class FoldFilter(Filter):
     def __call__(self, tokens):
         changed_only = self.changed_only
         for t in tokens:
-            folded = fold_joined(t.text)
-            if not folded.strip(JOINER) or (changed_only and folded == t.text):
-                continue
-            t.text = folded
-            yield t
+            folded = folded_index_term(t.text, changed_only)
+            if folded:
+                t.text = folded
+                yield t
 
 
 def syllable_analyzer(folded: bool = False, changed_only: bool = False):

@@ -99,7 +99,6 @@ class ArticleWriter:
     def __init__(self, storage, indexname: str, schema, bigrams: BigramCounts):
         self._storage, self._indexname, self._schema = storage, indexname, schema
         self._builder: SegmentBuilder | None = None
-        self.segments: list = []
         self.bigrams = bigrams
 
     def _add(self, fields: dict, terms: dict) -> None:
@@ -130,11 +129,10 @@ class ArticleWriter:
         return Outcome(art.article, status, len(art.paragraphs))
 
     def finish(self) -> list:
-        """Write the segment (the builder keeps memory bounded); the segments written."""
-        if self._builder is not None:
-            self.segments.append(self._builder.finish())
-            self._builder = None
-        return self.segments
+        """Write the segment (the builder keeps memory bounded): a list of it, or an empty
+        one when nothing was written."""
+        builder, self._builder = self._builder, None
+        return [builder.finish()] if builder is not None else []
 
     def cancel(self) -> None:
         if self._builder is not None:

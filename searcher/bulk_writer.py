@@ -63,7 +63,7 @@ def _frequency_bytes(freqs: array) -> bytes:
 
 
 def _write_term(postwriter, existence: bool, ids: array, freqs: array | None,
-                lengths: array | None) -> None:
+                lengths: array) -> None:
     """One term's postings through Whoosh's block encoder (block statistics as its
     ``add_posting`` keeps them), the last block by ``finish_postings`` as Whoosh does."""
     limit = postwriter._blocklimit
@@ -81,12 +81,9 @@ def _write_term(postwriter, existence: bool, ids: array, freqs: array | None,
         postwriter._weights = weights
         postwriter._values = values
         postwriter._maxweight = max(0, max(weights))
-        if lengths is not None:
-            lens = list(map(lengths.__getitem__, block))
-            postwriter._minlength = min(filter(None, lens), default=None)
-            postwriter._maxlength = max(0, max(lens))
-        else:
-            postwriter._minlength, postwriter._maxlength = None, 0
+        lens = list(map(lengths.__getitem__, block))
+        postwriter._minlength = min(filter(None, lens), default=None)
+        postwriter._maxlength = max(0, max(lens))
         if start + limit < n:
             postwriter._write_block()
 
@@ -186,14 +183,9 @@ class SegmentBuilder:
         # field -> term -> document numbers (existence fields) or (numbers, counts)
         self._terms: dict[str, dict[str, array | tuple[array, array]]] = {}
         self._docnum = 0
-        self.postings = 0
         self._held = 0
         self._spill_postings = spill_postings
         self._runs: list[str] = []
-
-    @property
-    def doc_count(self) -> int:
-        return self._docnum
 
     def add_document(self, fields: Mapping[str, object],
                      terms: Mapping[str, Mapping[str, int]] | None = None) -> None:
@@ -221,7 +213,6 @@ class SegmentBuilder:
                 else:
                     _add_frequencies(table, docnum, given)
                     length = sum(given.values())
-                self.postings += len(given)
                 self._held += len(given)
                 if not field.scorable:
                     length = 0

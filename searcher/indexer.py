@@ -1,9 +1,10 @@
 """Corpus -> index: full builds and incremental updates, safe against crashes.
 
 The update compares the corpus with what the index holds (size and mtime first, then the
-content hash) and adds, updates and deletes only what changed. Big jobs analyze in several
-processes (Whoosh's multiprocessing writer, one segment per process), small ones in this
-process. See :mod:`searcher.store` for why an interruption never leaves the index unusable.
+content hash) and adds, updates and deletes only what changed. Articles are written into new
+segments by :mod:`searcher.article_writer` (in worker processes for big jobs, one segment
+each; in this process for small ones); a Whoosh writer makes the deletions and commits
+everything at once. See :mod:`searcher.store` for why an interruption never leaves the index unusable.
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from .syllables import syllable_surfaces
 
 # Updates touching at least this many articles use worker processes.
 PARALLEL_THRESHOLD = 200
-WRITER_MB = 128  # Whoosh's in-memory posting pool per process before it spills to disk
+WRITER_MB = 128  # Whoosh's posting pool when the commit merges small segments
 
 ProgressFn = Callable[[int, int], None]
 WarnFn = Callable[[str], None]

@@ -27,8 +27,8 @@ from itertools import accumulate
 from whoosh import writing
 from whoosh.codec import base, whoosh3
 
-# Postings pickled together in a spilled run. The merge holds one chunk of every run in
-# memory (a full VNTC build spills some fifty runs per process), so chunks stay small.
+# Postings pickled together in a spilled run (Whoosh's writer, now used when a commit merges
+# small segments). The merge holds one chunk of every run in memory, so chunks stay small.
 RUN_CHUNK = 1_000
 
 _original = whoosh3.W3PostingsWriter._mini_weights
