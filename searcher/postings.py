@@ -10,6 +10,10 @@ from bisect import bisect_right
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.reading import TermNotFound
 
+# Documents whose article id is remembered (about 100 bytes each); emptied when full, so a
+# long session on a big index stays bounded (clearing only costs looking ids up again).
+ARTICLE_CACHE = 1 << 18
+
 
 class PostingReader:
     """Document numbers and frequencies of terms, across the segments of one reader."""
@@ -33,6 +37,8 @@ class PostingReader:
         i = bisect_right(self._offsets, docnum) - 1
         value = self._columns[i][docnum - self._offsets[i]]
         value = value.decode("utf-8") if isinstance(value, bytes) else value
+        if len(self._article_cache) >= ARTICLE_CACHE:
+            self._article_cache.clear()
         self._article_cache[docnum] = value
         return value
 
