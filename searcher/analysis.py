@@ -153,6 +153,17 @@ def folded_index_term(term: str, changed_only: bool = False) -> str:
 _normalized_syllable = lru_cache(maxsize=TERM_CACHE)(normalize_joined)
 
 
+@lru_cache(maxsize=TERM_CACHE)
+def _folded_changed(term: str) -> str:
+    return folded_index_term(term, changed_only=True)
+
+
+@lru_cache(maxsize=TERM_CACHE)
+def _folded_word(joined: str) -> str:
+    term = normalize_joined(joined)
+    return folded_index_term(term) if term else ""
+
+
 class IndexTerms(NamedTuple):
     """The terms a text gives each kind of index field, with their counts."""
 
@@ -173,16 +184,13 @@ def index_terms(text: str, words: bool = True) -> IndexTerms:
     exact.pop("", None)  # nothing left after normalization (the analyzer drops those)
     folded: Counter = Counter()
     for term, n in exact.items():
-        f = folded_index_term(term, changed_only=True)
+        f = _folded_changed(term)
         if f:
             folded[f] += n
     compounds: Counter = Counter()
     if words:
-        for w in units.words:
-            term = normalize_joined(w.joined)
-            f = folded_index_term(term) if term else ""
-            if f:
-                compounds[f] += 1
+        compounds.update(map(_folded_word, [w.joined for w in units.words]))
+        compounds.pop("", None)
     return IndexTerms(surfaces, exact, folded, compounds)
 
 

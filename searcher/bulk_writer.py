@@ -8,8 +8,10 @@ articles). Documents reach a segment in document-number order, so each term's po
 already sorted when they are appended to that term's own arrays: only terms get sorted, not
 postings. Past a memory bound the arrays go to disk as a run sorted by term, and the runs are
 merged term by term (a term's arrays from consecutive runs just concatenate). The segment is
-written term by term, a block of 128 postings at a time, through Whoosh's own block encoder, so the files are the ones Whoosh writes (a test compares every posting, length and
-stored field with Whoosh's writer on the same documents).
+written term by term, a block of 128 postings at a time, encoded as Whoosh's W3 codec
+encodes them but a term at a time rather than a method call per posting and block: the
+files are byte for byte the ones Whoosh writes (a test compares them, and every posting,
+length and stored field, with Whoosh's writer on the same documents).
 
 Text fields come in pre-analyzed (term -> count, from :func:`searcher.analysis.index_terms`);
 other indexed fields (ids, dates) go through their Whoosh field as usual. The schema's
@@ -21,14 +23,22 @@ import ctypes
 import heapq
 import os
 import struct
+import zlib
 from array import array
-from operator import itemgetter
+from collections import defaultdict
+from functools import partial
+from itertools import chain
+from operator import itemgetter, sub
+from pickle import dumps
 from typing import Iterator, Mapping
 
 from whoosh.codec import default_codec
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 from whoosh.formats import Existence, Frequency
+from whoosh.system import pack_int, pack_ushort
+from whoosh.util.numeric import length_to_byte
 
-from .whoosh_compact import SegmentLengths, dump_chunked, load_chunked
+from .whoosh_compact import dump_chunked, load_chunked
 
 # Postings held in memory before a sorted run goes to disk: with the term dictionary, about
 # 100 MB per process.
@@ -62,51 +72,78 @@ def _frequency_bytes(freqs: array) -> bytes:
     return out.tobytes()
 
 
-def _write_term(postwriter, existence: bool, ids: array, freqs: array | None,
-                lengths: array) -> None:
-    """One term's postings through Whoosh's block encoder (block statistics as its
-    ``add_posting`` keeps them), the last block by ``finish_postings`` as Whoosh does."""
-    limit = postwriter._blocklimit
+# W3TermInfo's fields (flags, weight, df, min/max length bytes, max weight, first/last id)
+# followed by the postings' extent (offset, length), as its ``to_bytes`` packs them.
+_TERM_INFO = struct.Struct("!BfIBBfIIqi")
+
+
+def _term_bytes(existence: bool, ids: array, freqs: array | None, lengths: array,
+                limit: int, compression: int) -> tuple[bytes, tuple]:
+    """One term's postings as Whoosh's ``W3PostingsWriter`` encodes them, with our compact
+    weights (:mod:`searcher.whoosh_compact`): blocks of ``limit`` postings, each its pickled
+    statistics and then its pickled, compressed gaps, weights and values, the last block's
+    length negated; and the term's statistics as its ``W3TermInfo`` sums them block by
+    block. Whoosh's bytes exactly (a test compares the files), without its per-posting and
+    per-block method calls."""
+    parts = [WHOOSH3_HEADER_MAGIC]
     n = len(ids)
+    weight, minlength, maxlength, maxweight = 0, None, 0, 0
     for start in range(0, n, limit):
         block = ids[start:start + limit]
+        lens = list(map(lengths.__getitem__, block))
+        block_min = min(filter(None, lens), default=None)
+        block_max = max(0, max(lens))
         if existence:
-            weights = array("f", [1.0]) * len(block)
-            values = []
+            block_weight, weights, values = 1.0, None, None
+            weight += float(len(block))
         else:
             counts = freqs[start:start + limit]
-            weights = array("f", counts)
-            values = [_frequency_bytes(counts)]
-        postwriter._ids = block
-        postwriter._weights = weights
-        postwriter._values = values
-        postwriter._maxweight = max(0, max(weights))
-        lens = list(map(lengths.__getitem__, block))
-        postwriter._minlength = min(filter(None, lens), default=None)
-        postwriter._maxlength = max(0, max(lens))
-        if start + limit < n:
-            postwriter._write_block()
+            top = max(counts)
+            block_weight = float(top)
+            weight += float(sum(counts))
+            if top == 1:
+                weights = None
+            elif min(counts) == top:
+                weights = block_weight
+            else:
+                weights = tuple(counts)  # whole numbers pickled as ints (whoosh_compact)
+            values = _frequency_bytes(counts)
+        data = zlib.compress(dumps((tuple(map(sub, block, chain((0,), block))), weights,
+                                    values), 2), compression)
+        info = dumps((len(block), block[-1], block_weight, compression,
+                      length_to_byte(block_min), length_to_byte(block_max)), 2)
+        size = len(info) + len(data)
+        parts += (pack_int(-size if start + limit >= n else size), info, data)
+        if minlength is None:
+            minlength = block_min
+        elif block_min is not None:
+            minlength = min(minlength, block_min)
+        maxlength = max(maxlength, block_max)
+        maxweight = max(maxweight, block_weight)
+    stats = (0, weight, n, 0 if minlength is None else length_to_byte(minlength),
+             length_to_byte(maxlength), maxweight, ids[0], ids[-1])
+    return b"".join(parts), stats
 
 
 def _add_existence(table: dict, docnum: int, terms) -> None:
     for term in terms:
-        ids = table.get(term)
-        if ids is None:
-            ids = table[term] = array("I")
-        ids.append(docnum)
+        table[term].append(docnum)
 
 
 def _add_frequencies(table: dict, docnum: int, terms: Mapping[str, int]) -> None:
+    # One 64-bit value per posting, the document number above the count: one append, and a
+    # term's postings split into numbers and counts at C speed when written (_postings).
+    base = docnum << 32
     for term, freq in terms.items():
-        entry = table.get(term)
-        if entry is None:
-            entry = table[term] = (array("I"), array("H"))
-        entry[0].append(docnum)
-        try:
-            entry[1].append(freq)
-        except OverflowError:  # more than 65,535 in one document: widen
-            table[term] = (entry[0], array("I", entry[1]))
-            table[term][1].append(freq)
+        table[term].append(base | freq)
+
+
+def _postings(packed: array) -> tuple[array, array]:
+    """A frequency term's (document numbers, counts) from its packed values."""
+    halves = array("I", packed.tobytes())
+    if _NATIVE_BIG_ENDIAN:
+        return halves[0::2], halves[1::2]
+    return halves[1::2], halves[0::2]
 
 
 def _return_free_memory() -> None:
@@ -126,8 +163,7 @@ def _sorted_entries(terms: dict) -> Iterator[tuple[str, str, object]]:
 
 
 def _entry_size(entry: tuple) -> int:
-    postings = entry[2]
-    return 1 + len(postings if isinstance(postings, array) else postings[0])
+    return 1 + len(entry[2])
 
 
 def _read_run(path: str) -> Iterator[tuple[str, str, object]]:
@@ -135,20 +171,14 @@ def _read_run(path: str) -> Iterator[tuple[str, str, object]]:
         yield from load_chunked(f)
 
 
-def _concat(parts: list):
+def _concat(parts: list[array]) -> array:
     """One term's postings from consecutive runs (document numbers keep increasing)."""
     if len(parts) == 1:
         return parts[0]
-    if isinstance(parts[0], array):  # existence: document numbers only
-        ids = array("I")
-        for p in parts:
-            ids.extend(p)
-        return ids
-    ids, freqs = array("I"), array("I" if any(p[1].typecode == "I" for p in parts) else "H")
-    for p_ids, p_freqs in parts:
-        ids.extend(p_ids)
-        freqs.extend(p_freqs)
-    return ids, freqs
+    out = array(parts[0].typecode)
+    for p in parts:
+        out.extend(p)
+    return out
 
 
 def _merged(sources: list[Iterator]) -> Iterator[tuple[str, str, object]]:
@@ -167,7 +197,7 @@ def _merged(sources: list[Iterator]) -> Iterator[tuple[str, str, object]]:
 class SegmentBuilder:
     """Documents added in order become one new segment of the index when finished.
 
-    Postings are held in memory (about 15 bytes each with the term dictionary) up to
+    Postings are held in memory (8 bytes each, or 4 without counts, plus the term dictionary) up to
     ``spill_postings``; then they go to disk as a run sorted by term, and :meth:`finish`
     merges the runs term by term, so one segment of any size fits in bounded memory.
     """
@@ -180,8 +210,10 @@ class SegmentBuilder:
         self.schema = schema
         self.segment = self.codec.new_segment(storage, indexname)
         self._perdoc = self.codec.per_document_writer(storage, self.segment)
-        # field -> term -> document numbers (existence fields) or (numbers, counts)
-        self._terms: dict[str, dict[str, array | tuple[array, array]]] = {}
+        # field -> term -> document numbers (existence fields: array "I") or packed
+        # (number << 32 | count) values (frequency fields: array "Q")
+        self._terms: dict[str, defaultdict[str, array]] = {}
+        self._lengths: dict[str, array] = {}  # field -> length of each document's value
         self._docnum = 0
         self._held = 0
         self._spill_postings = spill_postings
@@ -206,7 +238,8 @@ class SegmentBuilder:
                     given = {t.decode("utf-8"): f for t, f, _, _ in field.index(value)}
                 table = self._terms.get(name)
                 if table is None:
-                    table = self._terms[name] = {}
+                    table = self._terms[name] = defaultdict(
+                        partial(array, "I" if isinstance(field.format, Existence) else "Q"))
                 if isinstance(field.format, Existence):
                     _add_existence(table, docnum, given)
                     length = len(given)
@@ -216,6 +249,8 @@ class SegmentBuilder:
                 self._held += len(given)
                 if not field.scorable:
                     length = 0
+                elif length:
+                    self._record_length(name, docnum, length)
             perdoc.add_field(name, field, value if field.stored else None, length)
             if field.column_type:
                 perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
@@ -223,6 +258,22 @@ class SegmentBuilder:
         self._docnum += 1
         if self._held >= self._spill_postings:
             self._spill()
+
+    def _record_length(self, name: str, docnum: int, length: int) -> None:
+        """Kept for the postings' block statistics (Whoosh reads them back from the length
+        column it just wrote, a call per document and field)."""
+        lengths = self._lengths.get(name)
+        if lengths is None:
+            lengths = self._lengths[name] = array("I")
+        if len(lengths) < docnum:
+            lengths.frombytes(bytes(4 * (docnum - len(lengths))))  # documents without it: 0
+        lengths.append(length)
+
+    def _field_lengths(self, name: str) -> array:
+        lengths = self._lengths.get(name, array("I"))
+        if len(lengths) < self._docnum:
+            lengths.frombytes(bytes(4 * (self._docnum - len(lengths))))
+        return lengths
 
     def _spill(self) -> None:
         """The postings held so far to a run file (named as a file of this segment, so a
@@ -250,29 +301,31 @@ class SegmentBuilder:
         perdoc = self._perdoc
         perdoc.close()
         self.segment.set_doc_count(self._docnum)
-        reader = self.codec.per_document_reader(self.storage, self.segment)
-        lengths = SegmentLengths(reader)
         fieldwriter = self.codec.field_writer(self.storage, self.segment)
         sources = [_read_run(path) for path in self._runs] + [_sorted_entries(self._terms)]
         try:
             current = None
+            postfile, terms = fieldwriter._postfile, fieldwriter._tindex
             for name, term, entry in _merged(sources):
                 if name != current:
                     if current is not None:
                         fieldwriter.finish_field()
                     current, field = name, self.schema[name]
                     existence = isinstance(field.format, Existence)
-                    field_lengths = lengths.field(name)
+                    field_lengths = self._field_lengths(name)
                     fieldwriter.start_field(name, field)
-                    postwriter = fieldwriter._postwriter
-                ids, freqs = (entry, None) if existence else entry
-                fieldwriter.start_term(term.encode("utf-8"))
-                _write_term(postwriter, existence, ids, freqs, field_lengths)
-                fieldwriter.finish_term()
+                    key = pack_ushort(fieldwriter._fieldid)
+                    limit = fieldwriter._postwriter._blocklimit
+                    compression = fieldwriter._postwriter._compression
+                ids, freqs = (entry, None) if existence else _postings(entry)
+                offset = postfile.tell()
+                data, stats = _term_bytes(existence, ids, freqs, field_lengths, limit,
+                                          compression)
+                postfile.write(data)
+                terms.add(key + term.encode("utf-8"), _TERM_INFO.pack(*stats, offset, len(data)))
             if current is not None:
                 fieldwriter.finish_field()
         finally:
-            reader.close()
             fieldwriter.close()
             self._terms = {}
             self._remove_runs()  # before assembling: the compound file takes every file

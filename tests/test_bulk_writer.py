@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st
+from whoosh.filedb.compound import CompoundStorage
+from whoosh.filedb.filestore import FileStorage
 
 from conftest import SEEDS, Searcher
 from test_index import PROJECT, _answers, _big_corpus, _postings
@@ -59,6 +61,15 @@ def _everything(index: Path) -> dict:
     return out
 
 
+def _posting_files(index: Path) -> dict[str, bytes]:
+    """The bytes of the one segment's postings and term table (inside its compound file)."""
+    [seg] = index.glob("*.seg")
+    segid = seg.stem.rsplit("_", 1)[1]
+    files = CompoundStorage(FileStorage(str(index)).open_file(seg.name), use_mmap=False)
+    return {name.replace(segid, ""): files.open_file(name).read()
+            for name in files.list() if name.endswith((".pst", ".trm"))}
+
+
 @pytest.mark.parametrize("spill", [None, 2000])
 def test_bulk_writer_writes_what_whoosh_writes(corpus, tmp_path, spill):
     """Also with postings spilled to sorted runs on disk every 2,000 (merged back term by
@@ -91,6 +102,7 @@ def test_bulk_writer_writes_what_whoosh_writes(corpus, tmp_path, spill):
     common = max((v for k, v in expected.items() if k[0] == "syl"), key=lambda v: len(v[0]))
     assert len(common[0]) > 3 * 128
     assert got == expected
+    assert _posting_files(tmp_path / "bulk") == _posting_files(tmp_path / "whoosh")
     assert not [p for p in (tmp_path / "bulk").iterdir() if ".run" in p.name]
 
 
