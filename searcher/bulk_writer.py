@@ -23,22 +23,20 @@ import ctypes
 import heapq
 import os
 import struct
-import zlib
 from array import array
 from collections import defaultdict
 from functools import partial
 from itertools import chain
 from operator import itemgetter, sub
-from pickle import dumps
 from typing import Iterator, Mapping
 
 from whoosh.codec import default_codec
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 from whoosh.formats import Existence, Frequency
-from whoosh.system import pack_int, pack_ushort
+from whoosh.system import pack_ushort
 from whoosh.util.numeric import length_to_byte
 
-from .whoosh_compact import dump_chunked, load_chunked
+from .whoosh_compact import dump_chunked, encode_block, load_chunked
 
 # Postings held in memory before a sorted run goes to disk: with the term dictionary, about
 # 100 MB per process.
@@ -79,12 +77,10 @@ _TERM_INFO = struct.Struct("!BfIBBfIIqi")
 
 def _term_bytes(existence: bool, ids: array, freqs: array | None, lengths: array,
                 limit: int, compression: int) -> tuple[bytes, tuple]:
-    """One term's postings as Whoosh's ``W3PostingsWriter`` encodes them, with our compact
-    weights (:mod:`searcher.whoosh_compact`): blocks of ``limit`` postings, each its pickled
-    statistics and then its pickled, compressed gaps, weights and values, the last block's
-    length negated; and the term's statistics as its ``W3TermInfo`` sums them block by
-    block. Whoosh's bytes exactly (a test compares the files), without its per-posting and
-    per-block method calls."""
+    """One term's postings as Whoosh's ``W3PostingsWriter`` writes them (blocks of ``limit``
+    postings, through :func:`searcher.whoosh_compact.encode_block`, as it does), and the
+    term's statistics as its ``W3TermInfo`` sums them block by block: Whoosh's bytes
+    exactly (a test compares the files), without its per-posting and per-block calls."""
     parts = [WHOOSH3_HEADER_MAGIC]
     n = len(ids)
     weight, minlength, maxlength, maxweight = 0, None, 0, 0
@@ -108,12 +104,9 @@ def _term_bytes(existence: bool, ids: array, freqs: array | None, lengths: array
             else:
                 weights = tuple(counts)  # whole numbers pickled as ints (whoosh_compact)
             values = _frequency_bytes(counts)
-        data = zlib.compress(dumps((tuple(map(sub, block, chain((0,), block))), weights,
-                                    values), 2), compression)
-        info = dumps((len(block), block[-1], block_weight, compression,
-                      length_to_byte(block_min), length_to_byte(block_max)), 2)
-        size = len(info) + len(data)
-        parts += (pack_int(-size if start + limit >= n else size), info, data)
+        parts.append(encode_block(tuple(map(sub, block, chain((0,), block))), weights, values,
+                                  len(block), block[-1], block_weight, block_min, block_max,
+                                  compression, start + limit >= n))
         if minlength is None:
             minlength = block_min
         elif block_min is not None:
