@@ -23,7 +23,7 @@ from typing import Iterator, NamedTuple
 from whoosh.analysis import Filter, Token, Tokenizer
 
 from .normalize import TERM_CACHE, clean, fold_term, normalize_term
-from .syllables import CODE, NUMBER, PUNCT, SYLLABLE, Unit, split_units
+from .syllables import CODE, NUMBER, PUNCT, SYLLABLE, Unit, code_parts, split_units, unit_kinds
 
 WORD = "word"
 JOINER = "_"
@@ -63,27 +63,34 @@ def segmentation_form(surface: str) -> str:
     return "".join(t.upper() if c.isupper() else t for c, t in zip(cleaned, term))
 
 
-def _words_of(units: list[Unit]) -> list[WordSpan]:
+def _word_groups(surfaces: list[str], kinds: list[str]) -> list[tuple[int, int]]:
+    """Where the words are among a text's units: (first, end) index ranges of compounds (two
+    or more syllables the segmenter joins) and of whole codes, in order."""
     from .segment import get_segmenter
 
-    spans: list[WordSpan] = []
-    if not units:
-        return spans
-    toks = [segmentation_form(u.surface) for u in units]
-    joinable = [u.kind == SYLLABLE for u in units]
+    if not surfaces:
+        return []
+    toks = [segmentation_form(s) for s in surfaces]
+    joinable = [k == SYLLABLE for k in kinds]
     flags = get_segmenter().join_flags(toks, joinable)
-    group: list[Unit] = []
-    for unit, joins in zip(units, flags):
+    groups: list[tuple[int, int]] = []
+    first = 0
+    for i, joins in enumerate(flags):
         if not joins:
-            if len(group) > 1:
-                spans.append(WordSpan(tuple(u.surface for u in group), group[0].start, group[-1].end))
-            group = []
-        group.append(unit)
-        if unit.kind == CODE:
-            spans.append(WordSpan((unit.surface,), unit.start, unit.end))
-    if len(group) > 1:
-        spans.append(WordSpan(tuple(u.surface for u in group), group[0].start, group[-1].end))
-    return spans
+            if i - first > 1:
+                groups.append((first, i))
+            first = i
+        if kinds[i] == CODE:
+            groups.append((i, i + 1))
+    if len(flags) - first > 1:
+        groups.append((first, len(flags)))
+    return groups
+
+
+def _words_of(units: list[Unit]) -> list[WordSpan]:
+    groups = _word_groups([u.surface for u in units], [u.kind for u in units])
+    return [WordSpan(tuple(u.surface for u in units[a:b]), units[a].start, units[b - 1].end)
+            for a, b in groups]
 
 
 class _TextUnits:
@@ -178,8 +185,13 @@ def index_terms(text: str, words: bool = True) -> IndexTerms:
     :func:`word_analyzer` (folded) produce for ``text``, counted, without a Whoosh token per
     syllable: the bulk writer's input (a test holds the two equal). ``words=False`` skips
     segmentation (the compounds come back empty)."""
-    units = _TextUnits(text)
-    surfaces = [u.surface for u in units.syllables]
+    units = unit_kinds(text)
+    surfaces: list[str] = []
+    for surface, kind in units:
+        if kind == SYLLABLE or kind == NUMBER:
+            surfaces.append(surface)
+        elif kind == CODE:
+            surfaces += code_parts(surface)
     exact = Counter(map(_normalized_syllable, surfaces))
     exact.pop("", None)  # nothing left after normalization (the analyzer drops those)
     folded: Counter = Counter()
@@ -188,8 +200,11 @@ def index_terms(text: str, words: bool = True) -> IndexTerms:
         if f:
             folded[f] += n
     compounds: Counter = Counter()
-    if words:
-        compounds.update(map(_folded_word, [w.joined for w in units.words]))
+    if words and units:
+        unit_surfaces = [s for s, _ in units]
+        compounds.update(map(_folded_word, [
+            JOINER.join(unit_surfaces[a:b])
+            for a, b in _word_groups(unit_surfaces, [k for _, k in units])]))
         compounds.pop("", None)
     return IndexTerms(surfaces, exact, folded, compounds)
 

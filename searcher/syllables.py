@@ -57,20 +57,19 @@ class Unit(NamedTuple):
         ]
 
 
+def _kind(group: str, surface: str) -> str:
+    """A matched unit's kind, from the pattern group that matched it."""
+    if group == "word":
+        if surface.isalnum() or _PART.fullmatch(surface):
+            return SYLLABLE
+        return NUMBER if _DIGITS_AND_SEPARATORS.fullmatch(surface) else CODE
+    return CODE if group in ("url", "email") else PUNCT
+
+
 def _scan_units(pattern, text: str, offset: int = 0) -> Iterator[Unit]:
     for m in pattern.finditer(text):
-        kind = m.lastgroup
         surface = m.group()
-        if kind == "word":
-            if surface.isalnum() or _PART.fullmatch(surface):
-                kind = SYLLABLE
-            else:
-                kind = NUMBER if _DIGITS_AND_SEPARATORS.fullmatch(surface) else CODE
-        elif kind in ("url", "email"):
-            kind = CODE
-        else:
-            kind = PUNCT
-        yield Unit(surface, offset + m.start(), offset + m.end(), kind)
+        yield Unit(surface, offset + m.start(), offset + m.end(), _kind(m.lastgroup, surface))
 
 
 def split_units(text: str) -> Iterator[Unit]:
@@ -88,6 +87,33 @@ def split_units(text: str) -> Iterator[Unit]:
             yield Unit(token, m.start(), m.end(), SYLLABLE)
         else:
             yield from _scan_units(_UNIT_PLAIN, token, m.start())
+
+
+def _kinds_of(pattern, text: str) -> list[tuple[str, str]]:
+    out = []
+    for m in pattern.finditer(text):
+        surface = m.group()
+        out.append((surface, _kind(m.lastgroup, surface)))
+    return out
+
+
+def unit_kinds(text: str) -> list[tuple[str, str]]:
+    """(surface, kind) of each unit :func:`split_units` gives, without offsets: indexing
+    needs no offsets, and a unit with them cost about twice as much to make."""
+    if _may_hold_address(text):
+        return _kinds_of(_UNIT, text)
+    out: list[tuple[str, str]] = []
+    for token in text.split():
+        if token.isalnum():
+            out.append((token, SYLLABLE))
+        else:
+            out += _kinds_of(_UNIT_PLAIN, token)
+    return out
+
+
+def code_parts(surface: str) -> list[str]:
+    """The word runs inside a code (`COVID-19` -> `COVID`, `19`)."""
+    return _PART.findall(surface)
 
 
 def syllable_surfaces(text: str) -> list[str]:

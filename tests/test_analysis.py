@@ -186,3 +186,12 @@ def test_units_token_by_token_are_the_units_of_one_scan(text):
     from searcher.syllables import _UNIT_PLAIN, _scan_units, split_units
 
     assert list(split_units(text)) == list(_scan_units(_UNIT_PLAIN, text))
+
+
+@given(st.text(alphabet=st.sampled_from(list("aăâbcdđeêoôơuưy AĐƠ09.,-/:&@_()>=\u0301\u0323\u00a0\u200b\n\t\x1c|")),
+               max_size=80))
+@settings(max_examples=300, deadline=None)
+def test_unit_kinds_are_the_units_without_offsets(text):
+    from searcher.syllables import split_units, unit_kinds
+
+    assert unit_kinds(text) == [(u.surface, u.kind) for u in split_units(text)]
