@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 from functools import lru_cache
+from itertools import compress, count
 
 from .analysis import syllable_units
 from .syllables import syllable_surfaces
@@ -101,13 +102,16 @@ class ParagraphTerms:
     def by_fold(self) -> dict[str, list[int]]:
         if self._by_fold is None:
             index: dict[str, list[int]] = {}
-            wanted = self._wanted
-            for p, f in enumerate(self.folded):
-                if wanted is None or f in wanted:
-                    if f in index:
-                        index[f].append(p)
-                    else:
-                        index[f] = [p]
+            folded, wanted = self.folded, self._wanted
+            # Only the positions of wanted terms, picked at C speed (most are not wanted).
+            positions = (range(len(folded)) if wanted is None else
+                         compress(count(), map(wanted.__contains__, folded)))
+            for p in positions:
+                f = folded[p]
+                if f in index:
+                    index[f].append(p)
+                else:
+                    index[f] = [p]
             self._by_fold = index
         return self._by_fold
 

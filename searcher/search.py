@@ -33,6 +33,7 @@ ARTICLE_POOL = 300        # articles whose common query words are looked at, to 
 STAGE_ONE_COMPOUND_WEIGHT = 0.5  # articles, stage one: query compounds in one paragraph, x idf
 TITLE_WEIGHT = 0.3        # weight of the article title's match in a paragraph's score
 PARAGRAPH_CACHE = 20_000  # paragraphs kept split into syllables, least recently used dropped
+ARTICLE_DOCS_CACHE = 1 << 16  # articles whose document numbers are remembered (emptied when full)
 ALL_WORDS_FIRST_MAX = 5   # queries of up to this many words rank complete matches first
 
 
@@ -152,11 +153,14 @@ class SearchEngine:
         self._article_doc_set: set[int] | None = None
         # Paragraphs read lately, split into syllables (a session's queries revisit them).
         self._paragraph_cache: OrderedDict[int, tuple] = OrderedDict()
+        self._docs_of_article: dict[str, list[int]] = {}
         self.last_candidates: list[_Candidate] = []
 
     def clear_caches(self) -> None:
-        """Forget paragraphs read so far (to measure latency as a first query sees it)."""
+        """Forget paragraphs and articles read so far (to measure latency as a first query
+        sees it)."""
         self._paragraph_cache.clear()
+        self._docs_of_article.clear()
 
     def refresh(self) -> None:
         """Reopen after an update so new articles are seen."""
@@ -203,9 +207,16 @@ class SearchEngine:
         return next((d for d in self._article_docs(article) if d in self._article_doc_set), None)
 
     def _article_docs(self, article: str) -> list[int]:
-        """Live documents of an article (its article document included)."""
-        is_deleted = self._is_deleted
-        return [d for d in self.postings.docs("article", article) if not is_deleted(d)]
+        """Live documents of an article (its article document included); remembered, as
+        the same articles come back query after query (a posting list read each)."""
+        docs = self._docs_of_article.get(article)
+        if docs is None:
+            is_deleted = self._is_deleted
+            docs = [d for d in self.postings.docs("article", article) if not is_deleted(d)]
+            if len(self._docs_of_article) >= ARTICLE_DOCS_CACHE:
+                self._docs_of_article.clear()
+            self._docs_of_article[article] = docs
+        return docs
 
     # -- retrieval -----------------------------------------------------------------------------
     # Fields holding exact and folded syllables, for paragraph ("p") or article ("a") documents.
