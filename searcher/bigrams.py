@@ -30,7 +30,6 @@ from itertools import repeat, starmap
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .normalize import TERM_CACHE
 from .ranking import fold_surface
 
 MAGIC = b"SRCHBG1\n"
@@ -55,16 +54,13 @@ def bigram_hash(first: str, second: str) -> int:
     return h ^ (h >> 32)
 
 
-_folded = lru_cache(maxsize=TERM_CACHE)(fold_surface)
-
-
 def article_bigrams(paragraphs: Iterable[Sequence[str]]) -> set[int]:
     """Hashes of the distinct folded bigrams of an article, from each paragraph's
     syllables (:func:`searcher.syllables.syllable_surfaces`): pairs never span paragraphs.
     Each distinct pair is hashed once (news repeats many)."""
     pairs: set[tuple[str, str]] = set()
     for surfaces in paragraphs:
-        folded = [f for f in map(_folded, surfaces) if f]
+        folded = [f for f in map(fold_surface, surfaces) if f]
         pairs.update(zip(folded, folded[1:]))
     return set(starmap(bigram_hash, pairs))
 
