@@ -31,7 +31,7 @@ from operator import itemgetter, sub
 from typing import Iterator, Mapping
 
 from whoosh.codec import default_codec
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.formats import Existence, Frequency
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import length_to_byte
@@ -72,7 +72,7 @@ def _frequency_bytes(freqs: array) -> bytes:
 
 # W3TermInfo's fields (flags, weight, df, min/max length bytes, max weight, first/last id)
 # followed by the postings' extent (offset, length), as its ``to_bytes`` packs them.
-_TERM_INFO = struct.Struct("!BfIBBfIIqi")
+_TERM_INFO = struct.Struct(W3TermInfo._struct.format + "qi")
 
 
 def _term_bytes(existence: bool, ids: array, freqs: array | None, lengths: array,
@@ -137,6 +137,12 @@ def _postings(packed: array) -> tuple[array, array]:
     if _NATIVE_BIG_ENDIAN:
         return halves[0::2], halves[1::2]
     return halves[1::2], halves[0::2]
+
+
+def _pad(lengths: array, n: int) -> None:
+    """Lengths of 0 up to document ``n`` (documents without the field)."""
+    if len(lengths) < n:
+        lengths.frombytes(bytes(lengths.itemsize * (n - len(lengths))))
 
 
 def _return_free_memory() -> None:
@@ -229,11 +235,12 @@ class SegmentBuilder:
                 given = terms.get(name)
                 if given is None:
                     given = {t.decode("utf-8"): f for t, f, _, _ in field.index(value)}
+                existence = isinstance(field.format, Existence)
                 table = self._terms.get(name)
                 if table is None:
                     table = self._terms[name] = defaultdict(
-                        partial(array, "I" if isinstance(field.format, Existence) else "Q"))
-                if isinstance(field.format, Existence):
+                        partial(array, "I" if existence else "Q"))
+                if existence:
                     _add_existence(table, docnum, given)
                     length = len(given)
                 else:
@@ -258,14 +265,12 @@ class SegmentBuilder:
         lengths = self._lengths.get(name)
         if lengths is None:
             lengths = self._lengths[name] = array("I")
-        if len(lengths) < docnum:
-            lengths.frombytes(bytes(4 * (docnum - len(lengths))))  # documents without it: 0
+        _pad(lengths, docnum)
         lengths.append(length)
 
     def _field_lengths(self, name: str) -> array:
         lengths = self._lengths.get(name, array("I"))
-        if len(lengths) < self._docnum:
-            lengths.frombytes(bytes(4 * (self._docnum - len(lengths))))
+        _pad(lengths, self._docnum)
         return lengths
 
     def _spill(self) -> None:

@@ -137,7 +137,7 @@ def _pool_add(self, item):
     self.current.append(item)
 
 
-class SegmentLengths:
+class _SegmentLengths:
     """A segment's field lengths as Whoosh's writer reads them (quantized to a byte and
     back), each field's read once, for writing its postings."""
 
@@ -145,16 +145,12 @@ class SegmentLengths:
         self._lengths = lengths
         self._fields: dict[str, array] = {}
 
-    def field(self, fieldname: str) -> array:
+    def doc_field_length(self, docnum, fieldname, default=0):
         values = self._fields.get(fieldname)
         if values is None:
             dfl = self._lengths.doc_field_length
             values = self._fields[fieldname] = array("I", (
                 dfl(d, fieldname, 0) or 0 for d in range(self._lengths.doc_count_all())))
-        return values
-
-    def doc_field_length(self, docnum, fieldname, default=0):
-        values = self.field(fieldname)
         return values[docnum] if docnum < len(values) else default
 
 
@@ -162,13 +158,12 @@ _original_add_postings = base.FieldWriter.add_postings
 
 
 def _add_postings(self, schema, lengths, items):
-    return _original_add_postings(self, schema, SegmentLengths(lengths) if lengths else lengths, items)
+    return _original_add_postings(self, schema, _SegmentLengths(lengths) if lengths else lengths, items)
 
 
 def install() -> None:
     """Use compact weights and small uncompressed blocks for every posting block written
-    from now on, and the list-at-a-time
-    steps above for reading and writing (idempotent)."""
+    from now on, and the list-at-a-time steps above for reading and writing (idempotent)."""
     whoosh3.W3PostingsWriter._mini_weights = _mini_weights
     whoosh3.W3PostingsWriter._write_block = _write_block
     whoosh3.delta_decode = accumulate
