@@ -169,7 +169,9 @@ def test_kill_9_part_way_leaves_the_previous_index_answering(corpus, tmp_path, m
     index = tmp_path / "index"
     assert Searcher(corpus, index).run("index").exit_code == 0
     before = _answers(corpus, index)
-    _big_corpus(corpus, 600)
+    # Long enough that every kill below lands before the commit (600 articles took 1.7 s
+    # after the build got faster, and a kill at 2.4 s then found the new index committed).
+    _big_corpus(corpus, 2000)
     cmd = [sys.executable, "-m", "searcher", "--corpus", str(corpus), "--index", str(index), "index"]
     if mode == "rebuild":
         cmd.append("--rebuild")
@@ -190,7 +192,7 @@ def test_kill_9_part_way_leaves_the_previous_index_answering(corpus, tmp_path, m
     # The next update recovers on its own and sees everything.
     final = Searcher(corpus, index).run("index")
     assert final.exit_code == 0, final.output
-    assert "605 articles" in final.stdout
+    assert "2,005 articles" in final.stdout
     leftovers = [n for n in os.listdir(index) if n.startswith("main_") and
                  not n.startswith(json.loads((index / POINTER).read_text())["name"])]
     assert leftovers == []
