@@ -2,6 +2,7 @@
 
     python scripts/eval_relevance.py [--shared PATH] [--articles 3000] [--queries 500]
                                      [--skip-baselines] [--skip-oneshot] [--fresh]
+                                     [--split eval|tune]
 
 - VietNews known-item retrieval: a fixed sample of 3,000 articles and 500 of their queries
   (titles, abstracts, titles with diacritics removed); MRR@10, success@1, success@10 at
@@ -49,11 +50,18 @@ def strip_diacritics(text: str) -> str:
 
 # -- data sets -------------------------------------------------------------------------------
 
-def vietnews_sample(shared: Path, n_articles: int, n_queries: int):
+def vietnews_sample(shared: Path, n_articles: int, n_queries: int, split: str = "eval"):
+    """The fixed sample of articles and queries the targets are measured on ("eval"), or a
+    disjoint one of the same size to tune ranking constants on ("tune"), so that tuning
+    does not fit the measured queries."""
     root = unpacked(shared / "eval" / "vietnews-val.tar.xz", "vietnews-val")
     files = sorted((root / "articles").glob("*.txt"))
     rng = random.Random(0)
     sample = sorted(rng.sample(files, min(n_articles, len(files))))
+    if split == "tune":
+        taken = set(sample)
+        rest = [f for f in files if f not in taken]
+        sample = sorted(random.Random(2).sample(rest, min(n_articles, len(rest))))
     ids = {f.stem for f in sample}
     queries = [json.loads(line) for line in (root / "queries.jsonl").read_text(encoding="utf-8").splitlines()]
     queries = [q for q in queries if q["article"] in ids]
@@ -184,6 +192,8 @@ def main() -> None:
     ap.add_argument("--skip-oneshot", action="store_true")
     ap.add_argument("--only", choices=["vietnews", "xquad", "seeds"], help="one data set only")
     ap.add_argument("--fresh", action="store_true", help="rebuild the cached indexes")
+    ap.add_argument("--split", choices=["eval", "tune"], default="eval",
+                    help="VietNews sample: the measured one, or a disjoint one to tune on")
     args = ap.parse_args()
     shared = Path(args.shared)
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -192,16 +202,17 @@ def main() -> None:
                    ("median ms", "median_ms"), ("p95 ms", "p95_ms")]
 
     if args.only in (None, "vietnews"):
-        sample, queries = vietnews_sample(shared, args.articles, args.queries)
-        corpus = CACHE / f"vietnews-{args.articles}"
+        sample, queries = vietnews_sample(shared, args.articles, args.queries, args.split)
+        name = f"vietnews-{args.articles}" + ("" if args.split == "eval" else "-" + args.split)
+        corpus = CACHE / name
         if args.fresh or not corpus.exists():
             make_corpus(corpus, {f.stem: f.read_text(encoding="utf-8") for f in sample})
-        print(f"VietNews: {len(sample):,} articles, {len(queries)} queries per set")
-        ours = Ours(corpus, CACHE / f"vietnews-{args.articles}-ours", args.fresh)
+        print(f"VietNews ({args.split} sample): {len(sample):,} articles, {len(queries)} queries per set")
+        ours = Ours(corpus, CACHE / f"{name}-ours", args.fresh)
         systems = [ours, OursCold(ours)]
         if not args.skip_baselines:
-            systems.append(WhooshBaseline("whoosh plain", corpus, CACHE / f"vietnews-{args.articles}-plain", False, args.fresh))
-            systems.append(WhooshBaseline("whoosh folded", corpus, CACHE / f"vietnews-{args.articles}-fold", True, args.fresh))
+            systems.append(WhooshBaseline("whoosh plain", corpus, CACHE / f"{name}-plain", False, args.fresh))
+            systems.append(WhooshBaseline("whoosh folded", corpus, CACHE / f"{name}-fold", True, args.fresh))
         sets = {
             "titles": [(q["title"], {q["article"]}) for q in queries],
             "titles without diacritics": [(strip_diacritics(q["title"]), {q["article"]}) for q in queries],
@@ -214,7 +225,7 @@ def main() -> None:
                         f"abstracts >= 0.96)" if set_name == "titles" else f"VietNews {set_name}",
                         rows, metric_cols)
         if not args.skip_oneshot:
-            oneshot(CACHE / f"vietnews-{args.articles}-ours", corpus, queries[0]["title"])
+            oneshot(CACHE / f"{name}-ours", corpus, queries[0]["title"])
 
     if args.only in (None, "xquad"):
         passages, xq = xquad(shared)

@@ -9,6 +9,7 @@ normalization).
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 from functools import lru_cache
@@ -145,11 +146,13 @@ class ParagraphTerms:
         return fold_hits, exact_hits
 
 
-@dataclass
+@dataclass(slots=True)
 class UnitMatch:
-    """How one query unit matched: positions (start, length) and its weighted frequency."""
+    """How one query unit matched: where (start positions, each ``length`` syllables
+    long) and its weighted frequency."""
 
-    positions: list[tuple[int, int]]
+    starts: list[int]
+    length: int
     tf: float
     idf: float
     exact: bool
@@ -206,21 +209,53 @@ class QueryWeights:
         return cls(units, sum(max(w.exact for w in alts) for alts in units))
 
 
+# What a text holds of a query: per unit, per alternative, the start positions matching
+# folded and those matching as typed (see ParagraphTerms.find), in increasing order.
+Hits = list[list[tuple[list[int], list[int]]]]
+
+
+def unit_hits(pt: ParagraphTerms, weights: QueryWeights) -> Hits:
+    """Where each query unit's alternatives occur in ``pt``."""
+    return [[pt.find(w.clause) for w in alternatives] for alternatives in weights.units]
+
+
+def hits_within(hits: Hits, start: int, end: int) -> Hits:
+    """The hits in positions [start, end) of a joined text (one paragraph of an article,
+    see :meth:`ParagraphTerms.joined`), counted from ``start``: a paragraph's hits without
+    matching it again."""
+    out: Hits = []
+    for alternatives in hits:
+        row = []
+        for fold_hits, exact_hits in alternatives:
+            if fold_hits:
+                fold_hits = [p - start for p in fold_hits[bisect_left(fold_hits, start):
+                                                          bisect_left(fold_hits, end)]]
+                exact_hits = [p - start for p in exact_hits[bisect_left(exact_hits, start):
+                                                            bisect_left(exact_hits, end)]]
+            row.append((fold_hits, exact_hits))
+        out.append(row)
+    return out
+
+
 def score_paragraph(pt: ParagraphTerms, weights: QueryWeights, avg_len: float,
                     compounds: float = 0.0) -> Scored:
     """The re-ranking score of one paragraph; ``compounds`` is the idf mass of query
     compounds that the index says are words of this paragraph."""
-    length = max(len(pt), 1)
+    return score_hits(unit_hits(pt, weights), weights, len(pt), avg_len, compounds)
+
+
+def score_hits(hits: Hits, weights: QueryWeights, length: int, avg_len: float,
+               compounds: float = 0.0) -> Scored:
+    """:func:`score_paragraph` of a text of ``length`` syllables holding ``hits``."""
+    length = max(length, 1)
     norm = K1 * (1 - B + B * length / max(avg_len, 1.0))
     matches: list[UnitMatch | None] = []
     total_idf = weights.total_idf
     score = 0.0
     matched_idf = 0.0
-    for alternatives in weights.units:
+    for alternatives, found in zip(weights.units, hits):
         best: UnitMatch | None = None
-        for k, w in enumerate(alternatives):
-            c = w.clause
-            fold_hits, exact_hits = pt.find(c)
+        for k, (w, (fold_hits, exact_hits)) in enumerate(zip(alternatives, found)):
             if not fold_hits:
                 continue
             if exact_hits:  # as typed: the exact term's idf; other spellings count a little
@@ -229,8 +264,7 @@ def score_paragraph(pt: ParagraphTerms, weights: QueryWeights, avg_len: float,
             else:           # only other diacritics than typed: the folded idf, discounted
                 tf = FOLD_WEIGHT * len(fold_hits)
                 c_idf = w.folded
-            m = UnitMatch([(p, len(c.terms)) for p in fold_hits], tf, c_idf, bool(exact_hits), k,
-                          exact_hits)
+            m = UnitMatch(fold_hits, len(w.clause.terms), tf, c_idf, bool(exact_hits), k, exact_hits)
             if best is None or tf * c_idf > best.tf * best.idf:
                 best = m
         matches.append(best)
@@ -259,9 +293,9 @@ def adjacency(matches: list[UnitMatch | None]) -> tuple[list[int], list[int]]:
             out.append(0)
             out_exact.append(0)
             continue
-        length = a.positions[0][1]
-        ends = {p + length for p, _ in a.positions}
-        out.append(sum(1 for p, _ in b.positions if p in ends))
+        length = a.length
+        ends = {p + length for p in a.starts}
+        out.append(sum(1 for p in b.starts if p in ends))
         exact_ends = {p + length for p in a.exact_starts}
         out_exact.append(sum(1 for p in b.exact_starts if p in exact_ends))
     return out, out_exact
@@ -299,7 +333,7 @@ def score_article(article: Scored, weights: QueryWeights, pairs: list[PairWeight
     alternative = [0] * n_units
     for i, m in enumerate(article.matches):
         if m is not None:
-            tf_folded[i] = len(m.positions)
+            tf_folded[i] = len(m.starts)
             tf_exact[i] = len(m.exact_starts)
             alternative[i] = m.alternative
     pair_folded, pair_exact = article.adjacent, article.adjacent_exact
@@ -310,7 +344,7 @@ def score_article(article: Scored, weights: QueryWeights, pairs: list[PairWeight
         _typed_score(p, pair_exact[i], pair_folded[i], norm, UNTYPED_BIGRAM_BOOST)
         for i, p in enumerate(pairs) if p is not None and pair_folded[i])
     if lead is not None:
-        lead_score = sum(weights.units[i][m.alternative].folded * saturate(len(m.positions), K1)
+        lead_score = sum(weights.units[i][m.alternative].folded * saturate(len(m.starts), K1)
                          for i, m in enumerate(lead.matches) if m is not None)
         lead_score += BIGRAM_WEIGHT * sum(p.folded * saturate(lead.adjacent[i], K1)
                                           for i, p in enumerate(pairs) if p is not None)
@@ -331,7 +365,7 @@ def excluded(pt: ParagraphTerms, query: ParsedQuery) -> bool:
 def highlight_spans(pt: ParagraphTerms, text: str, matches: list[UnitMatch | None]) -> list[list[int]]:
     """Character spans of matched syllables, consecutive ones (only spaces between) merged:
     whole matched words, in order, never overlapping."""
-    marked = sorted({p + j for m in matches if m for p, ln in m.positions for j in range(ln)})
+    marked = sorted({p + j for m in matches if m for p in m.starts for j in range(m.length)})
     spans: list[list[int]] = []
     for i in marked:
         start, end = pt.spans[i]

@@ -164,7 +164,7 @@ class Repl:
                 for c in unit.alternatives:
                     fold_hits, _ = pt.find(c)
                     if fold_hits:
-                        matches.append(UnitMatch([(p, len(c.terms)) for p in fold_hits], 1, 1, False))
+                        matches.append(UnitMatch(fold_hits, len(c.terms), 1, 1, False))
             spans = highlight_spans(pt, text, matches)
             marker = "▶ " if n == hit.paragraph else "  "
             lines.append(f"{marker}{highlighted(text, spans, self.colour)}")

@@ -20,8 +20,9 @@ from .errors import IndexDamaged
 from .postings import PostingReader
 from .query import ParsedQuery, mark_exact, parse
 from .bigrams import BigramFrequencies
-from .ranking import (FOLD_WEIGHT, PairWeight, ParagraphTerms, QueryWeights, article_idf, excluded,
-                      highlight_spans, idf, score_article, score_paragraph)
+from .ranking import (FOLD_WEIGHT, Hits, PairWeight, ParagraphTerms, QueryWeights, article_idf,
+                      excluded, highlight_spans, hits_within, idf, score_article, score_hits,
+                      unit_hits)
 from .snippets import make_snippet
 from .store import ARTICLE_DOC, PARAGRAPH_DOC, IndexStore, stored_paragraphs
 
@@ -161,6 +162,7 @@ class SearchEngine:
         sees it)."""
         self._paragraph_cache.clear()
         self._docs_of_article.clear()
+        self.postings.forget()
 
     def refresh(self) -> None:
         """Reopen after an update so new articles are seen."""
@@ -227,9 +229,9 @@ class SearchEngine:
         return (self.postings.doc_frequency(exact_field, folded)
                 + self.postings.doc_frequency(folded_field, folded))
 
-    def _folded_docs(self, folded: str, level: str = "p") -> set[int]:
+    def _folded_docs(self, folded: str, level: str = "p") -> frozenset[int]:
         exact_field, folded_field = self._FIELDS[level]
-        return set(self.postings.docs(exact_field, folded)) | set(self.postings.docs(folded_field, folded))
+        return self.postings.doc_set(folded, exact_field, folded_field)
 
     def _filter_docs(self, q: ParsedQuery) -> set[int] | None:
         """Paragraph documents allowed by the filters, or None when there are none."""
@@ -259,12 +261,12 @@ class SearchEngine:
             allowed = docs if allowed is None else allowed & docs
         return allowed
 
-    def _clause_docs(self, clause, level: str = "p") -> set[int]:
+    def _clause_docs(self, clause, level: str = "p") -> frozenset[int]:
         docs = None
         for t in clause.terms:
             d = self._folded_docs(t.folded, level)
             docs = d if docs is None else docs & d
-        return docs or set()
+        return docs or frozenset()
 
     def _compounds(self, q: ParsedQuery) -> list[tuple[str, float]]:
         """Folded compounds formed by consecutive query syllables that the index knows as
@@ -350,7 +352,7 @@ class SearchEngine:
         exact = None
         for t in c.terms:
             if t.exact:
-                e = set(self.postings.docs(exact_field, t.term))
+                e = self.postings.doc_set(t.term, exact_field)
                 exact = e if exact is None else exact & e
         if exact is None or max(df_folded[t.folded] for t in c.terms) <= common:
             return exact, self._clause_docs(c, level)
@@ -396,7 +398,7 @@ class SearchEngine:
         for c in (q.excluded if with_docs else ()):
             if len(c.terms) == 1:
                 t = c.terms[0]
-                dropped |= set(pr.docs(exact_field, t.term)) if t.exact else self._folded_docs(t.folded, level)
+                dropped |= pr.doc_set(t.term, exact_field) if t.exact else self._folded_docs(t.folded, level)
         # Compounds the query forms (paragraph documents, also for articles).
         compound_docs: dict[int, float] = {}
         for key, w in self._compounds(q) if with_docs else ():
@@ -441,8 +443,11 @@ class SearchEngine:
         cands.sort(key=_order(q), reverse=True)
         return cands, max(total, len(cands))
 
-    def _score(self, c: _Candidate, plan: "_Plan") -> None:
-        s = score_paragraph(c.pt, plan.weights, self.avg_len, plan.compound_docs.get(c.docnum, 0.0))
+    def _score(self, c: _Candidate, plan: "_Plan", hits: Hits | None = None) -> None:
+        """Score a candidate paragraph; ``hits``: its matches when already known."""
+        if hits is None:
+            hits = unit_hits(c.pt, plan.weights)
+        s = score_hits(hits, plan.weights, len(c.pt), self.avg_len, plan.compound_docs.get(c.docnum, 0.0))
         c.score, c.all_matched, c.matched, c.matches = s.score, s.all_matched, s.matched, s.matches
         c.scored = s
 
@@ -455,34 +460,41 @@ class SearchEngine:
         wanted = _wanted_terms(q)
         avg_article = self.avg_len * self.paragraphs / max(self.articles, 1)
         ranked: list[_Candidate] = []
-        paragraphs: dict[str, list[_Candidate]] = {}
+        paragraphs: dict[str, tuple[list[_Candidate], Hits]] = {}
         for a in top:
             paras = [c for c in (self._candidate(d, wanted, article=a) for d in self._article_docs(a)
                                  if plan.allowed is None or d in plan.allowed) if c is not None]
             if not paras:
                 continue
             paras.sort(key=lambda c: c.para)
-            # The whole article at once: one sequence of syllables, matched once.
+            # The whole article at once: one sequence of syllables, matched once; its
+            # paragraphs' matches are cut from it.
             whole = ParagraphTerms.joined([c.pt for c in paras], wanted)
             if excluded(whole, q):
                 continue
-            scored = score_paragraph(whole, plan.weights, self.avg_len)
+            hits = unit_hits(whole, plan.weights)
+            scored = score_hits(hits, plan.weights, len(whole), self.avg_len)
             if not scored.matched:
                 continue
             lead = None
             if paras[0].para == 0:
-                lead = score_paragraph(paras[0].pt, plan.weights, self.avg_len)
+                first = len(paras[0].pt)
+                lead = score_hits(hits_within(hits, 0, first), plan.weights, first, self.avg_len)
             length = len(whole) - (len(paras) - 1)
             score, all_matched = score_article(scored, aplan.weights, pairs, length, avg_article, lead)
-            paragraphs[a] = paras
+            paragraphs[a] = (paras, hits)
             ranked.append(_Candidate(paras[0].docnum, a, paras[0].para, whole.text, whole, score,
                                      all_matched, scored.matched, scored.matches, scored))
         ranked.sort(key=_order(q), reverse=True)
         # Shown by its best paragraph: worked out for the articles on the pages asked for.
         for i, c in enumerate(ranked[:need]):
-            for p in paragraphs[c.article]:
-                self._score(p, plan)
-            best = max((p for p in paragraphs[c.article] if p.matched), key=lambda p: (p.matched, p.score))
+            paras, hits = paragraphs[c.article]
+            start = 0
+            for p in paras:
+                end = start + len(p.pt)
+                self._score(p, plan, hits_within(hits, start, end))
+                start = end + 1  # the empty syllable between paragraphs
+            best = max((p for p in paras if p.matched), key=lambda p: (p.matched, p.score))
             best.score, best.all_matched = c.score, c.all_matched
             ranked[i] = best
         return ranked, max(total, len(ranked))
@@ -519,19 +531,24 @@ class SearchEngine:
             scores[a] = scores.get(a, 0.0) + STAGE_ONE_COMPOUND_WEIGHT * w
         total = len(scores)
         pool = dict(heapq.nlargest(ARTICLE_POOL, scores.items(), key=lambda kv: kv[1]))
-        for i in aplan.common:
-            gain: dict[str, float] = {}
-            for w in aplan.weights.units[i]:
-                exact, docs = self._unit_sets(w.clause, "a", aplan.df_folded, float("inf"))
-                for a in pool:
-                    d = article_docs.get(a)
-                    if d is None:
-                        d = article_docs[a] = self._article_doc(a)
-                    if d in docs:
+        if aplan.common:
+            pool_docs: dict[int, str] = {}  # article document -> article, for the pool
+            for a in pool:
+                d = article_docs.get(a)
+                if d is None:
+                    d = self._article_doc(a)
+                if d is not None:
+                    pool_docs[d] = a
+            for i in aplan.common:
+                gain: dict[int, float] = {}
+                for w in aplan.weights.units[i]:
+                    exact, docs = self._unit_sets(w.clause, "a", aplan.df_folded, float("inf"))
+                    for d in docs.intersection(pool_docs):
                         v = w.exact if exact is None or d in exact else FOLD_WEIGHT * w.folded
-                        gain[a] = max(gain.get(a, 0.0), v)
-            for a, v in gain.items():
-                pool[a] += v
+                        if v > gain.get(d, 0.0):
+                            gain[d] = v
+                for d, v in gain.items():
+                    pool[pool_docs[d]] += v
         return [a for a, _ in heapq.nlargest(k, pool.items(), key=lambda kv: kv[1])], total
 
     def _candidate(self, docnum: int, wanted: frozenset[str] | None = None,
