@@ -9,7 +9,7 @@ normalization).
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 from functools import lru_cache
@@ -56,22 +56,22 @@ def fold_surface(surface: str) -> str:
 
 
 class ParagraphTerms:
-    """A paragraph's syllables as folded terms by position; exact terms and character
-    spans are worked out only where needed (matches, highlights)."""
+    """A paragraph's syllables as terms (normalized, as the index has them) and folded
+    terms by position; character spans are worked out only where needed (highlights)."""
 
-    __slots__ = ("text", "surfaces", "folded", "_by_fold", "_spans", "_wanted")
+    __slots__ = ("text", "terms", "folded", "_by_fold", "_spans", "_wanted")
 
     def __init__(self, text: str, wanted: frozenset[str] | None = None,
-                 surfaces: tuple[Sequence[str], Sequence[str]] | None = None):
+                 terms: tuple[Sequence[str], Sequence[str]] | None = None):
         """``wanted``: the folded terms positions will be asked for (the query's), so
-        only those are indexed; None indexes every term. ``surfaces``: the syllables and
-        their folded terms, when already known."""
+        only those are indexed; None indexes every term. ``terms``: the syllables' terms
+        and folded terms, when already known."""
         self.text = text
-        if surfaces is None:
-            self.surfaces = syllable_surfaces(text)
-            self.folded = list(map(fold_surface, self.surfaces))
+        if terms is None:
+            self.terms = list(map(normalize_term, syllable_surfaces(text)))
+            self.folded = list(map(fold_term, self.terms))
         else:
-            self.surfaces, self.folded = surfaces
+            self.terms, self.folded = terms
         self._by_fold: dict[str, list[int]] | None = None
         self._spans: list[tuple[int, int]] | None = None
         self._wanted = wanted
@@ -82,22 +82,22 @@ class ParagraphTerms:
         """Several paragraphs as one sequence (an article), an empty syllable between them
         so that no phrase or adjacency spans two paragraphs. For matching only: its
         character spans are not the text's."""
-        surfaces: list[str] = []
+        terms: list[str] = []
         folded: list[str] = []
         for p in paragraphs:
-            if surfaces:
-                surfaces.append("")
+            if terms:
+                terms.append("")
                 folded.append("")
-            surfaces.extend(p.surfaces)
+            terms.extend(p.terms)
             folded.extend(p.folded)
-        return cls("\n".join(p.text for p in paragraphs), wanted, (surfaces, folded))
+        return cls("\n".join(p.text for p in paragraphs), wanted, (terms, folded))
 
     def __len__(self) -> int:
-        return len(self.surfaces)
+        return len(self.terms)
 
     def term(self, p: int) -> str:
         """The exact (normalized) term at position ``p``."""
-        return normalize_term(self.surfaces[p])
+        return self.terms[p]
 
     @property
     def by_fold(self) -> dict[str, list[int]]:
@@ -131,16 +131,16 @@ class ParagraphTerms:
         if n == 1:  # the common case, quickly
             if not first.exact:
                 return list(starts), list(starts)
-            term = self.term
-            return list(starts), [p for p in starts if term(p) == first.term]
-        folded = self.folded
+            terms, term = self.terms, first.term
+            return list(starts), [p for p in starts if terms[p] == term]
+        folded, terms = self.folded, self.terms
         fold_hits, exact_hits = [], []
         for p in starts:
             if p + n > len(folded) or any(
                     folded[p + j] != clause.terms[j].folded for j in range(1, n)):
                 continue
             fold_hits.append(p)
-            if all(not t.exact or self.term(p + j) == t.term
+            if all(not t.exact or terms[p + j] == t.term
                    for j, t in enumerate(clause.terms)):
                 exact_hits.append(p)
         return fold_hits, exact_hits
@@ -219,6 +219,9 @@ def unit_hits(pt: ParagraphTerms, weights: QueryWeights) -> Hits:
     return [[pt.find(w.clause) for w in alternatives] for alternatives in weights.units]
 
 
+_NO_HITS = ((), ())
+
+
 def hits_within(hits: Hits, start: int, end: int) -> Hits:
     """The hits in positions [start, end) of a joined text (one paragraph of an article,
     see :meth:`ParagraphTerms.joined`), counted from ``start``: a paragraph's hits without
@@ -227,14 +230,29 @@ def hits_within(hits: Hits, start: int, end: int) -> Hits:
     for alternatives in hits:
         row = []
         for fold_hits, exact_hits in alternatives:
-            if fold_hits:
-                fold_hits = [p - start for p in fold_hits[bisect_left(fold_hits, start):
-                                                          bisect_left(fold_hits, end)]]
-                exact_hits = [p - start for p in exact_hits[bisect_left(exact_hits, start):
-                                                            bisect_left(exact_hits, end)]]
-            row.append((fold_hits, exact_hits))
+            lo = bisect_left(fold_hits, start)
+            hi = bisect_left(fold_hits, end, lo)
+            if lo == hi:
+                row.append(_NO_HITS)
+                continue
+            elo = bisect_left(exact_hits, start)
+            ehi = bisect_left(exact_hits, end, elo)
+            if start:
+                row.append(([p - start for p in fold_hits[lo:hi]], [p - start for p in exact_hits[elo:ehi]]))
+            else:
+                row.append((fold_hits[lo:hi], exact_hits[elo:ehi]))
         out.append(row)
     return out
+
+
+def units_per_paragraph(hits: Hits, starts: list[int]) -> list[int]:
+    """How many query units each paragraph of a joined text holds (``starts``: where each
+    paragraph starts), to score only the paragraphs that can be the best."""
+    counts = [0] * len(starts)
+    for alternatives in hits:
+        for k in {bisect_right(starts, p) - 1 for fold_hits, _ in alternatives for p in fold_hits}:
+            counts[k] += 1
+    return counts
 
 
 def score_paragraph(pt: ParagraphTerms, weights: QueryWeights, avg_len: float,

@@ -9,6 +9,7 @@ typed, adjacency, compounds, BM25 saturation, and the article title.
 from __future__ import annotations
 
 import heapq
+from itertools import accumulate
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from .query import ParsedQuery, mark_exact, parse
 from .bigrams import BigramFrequencies
 from .ranking import (FOLD_WEIGHT, Hits, PairWeight, ParagraphTerms, QueryWeights, article_idf,
                       excluded, highlight_spans, hits_within, idf, score_article, score_hits,
-                      unit_hits)
+                      unit_hits, units_per_paragraph)
 from .snippets import make_snippet
 from .store import ARTICLE_DOC, PARAGRAPH_DOC, IndexStore, stored_paragraphs
 
@@ -487,14 +488,19 @@ class SearchEngine:
                                      all_matched, scored.matched, scored.matches, scored))
         ranked.sort(key=_order(q), reverse=True)
         # Shown by its best paragraph: worked out for the articles on the pages asked for.
+        # Only paragraphs holding the most query words can be the best: only they are scored.
         for i, c in enumerate(ranked[:need]):
             paras, hits = paragraphs[c.article]
-            start = 0
-            for p in paras:
-                end = start + len(p.pt)
-                self._score(p, plan, hits_within(hits, start, end))
-                start = end + 1  # the empty syllable between paragraphs
-            best = max((p for p in paras if p.matched), key=lambda p: (p.matched, p.score))
+            # Where each paragraph starts in the whole (an empty syllable between two).
+            starts = list(accumulate((len(p.pt) + 1 for p in paras[:-1]), initial=0))
+            counts = units_per_paragraph(hits, starts)
+            most = max(counts)
+            best = None
+            for p, start, n in zip(paras, starts, counts):
+                if n == most:
+                    self._score(p, plan, hits_within(hits, start, start + len(p.pt)))
+                    if best is None or p.score > best.score:
+                        best = p
             best.score, best.all_matched = c.score, c.all_matched
             ranked[i] = best
         return ranked, max(total, len(ranked))
@@ -562,13 +568,13 @@ class SearchEngine:
             if text is None:
                 return None
             pt = ParagraphTerms(text)
-            got = (f["para"], text, tuple(pt.surfaces), tuple(pt.folded))  # untracked by the GC
+            got = (f["para"], text, tuple(pt.terms), tuple(pt.folded))  # untracked by the GC
             if len(self._paragraph_cache) >= PARAGRAPH_CACHE:
                 self._paragraph_cache.popitem(last=False)  # O(1), unlike a dict's first key
             self._paragraph_cache[docnum] = got
-        para, text, surfaces, folded = got
+        para, text, terms, folded = got
         return _Candidate(docnum, article or self.postings.article_of(docnum), para, text,
-                          ParagraphTerms(text, wanted, (surfaces, folded)))
+                          ParagraphTerms(text, wanted, (terms, folded)))
 
     def _hit(self, rank: int, c: _Candidate, q: ParsedQuery) -> Hit:
         meta = self.article_meta(c.article)
