@@ -41,7 +41,10 @@ def idf(df: int, n: int) -> float:
 
 
 def article_idf(df: float, n: int) -> float:
-    """Robertson's BM25 idf, for articles as documents (measured on VietNews)."""
+    """Robertson's BM25 idf, for articles as documents (measured on VietNews). A folded
+    word's df adds up its spellings' and can pass ``n``: it counts as ``n`` (a weight near
+    zero, never below)."""
+    df = min(df, n)
     return math.log((n - df + 0.5) / (df + 0.5) + 1.0)
 
 
@@ -297,7 +300,7 @@ def score_hits(hits: Hits, weights: QueryWeights, length: int, avg_len: float,
     score += COMPOUND_WEIGHT * compounds
     if total_idf:
         score += COVERAGE_WEIGHT * matched_idf * (matched_idf / total_idf)
-    matched = sum(1 for m in matches if m is not None)
+    matched = len(matches) - matches.count(None)
     return Scored(score, matched == len(weights.units) and matched > 0, matched, matches, length,
                   adjacent, adjacent_exact)
 
@@ -311,11 +314,10 @@ def adjacency(matches: list[UnitMatch | None]) -> tuple[list[int], list[int]]:
             out.append(0)
             out_exact.append(0)
             continue
-        length = a.length
-        ends = {p + length for p in a.starts}
-        out.append(sum(1 for p in b.starts if p in ends))
-        exact_ends = {p + length for p in a.exact_starts}
-        out_exact.append(sum(1 for p in b.exact_starts if p in exact_ends))
+        after = a.length.__add__  # where a match of ``a`` ends (positions are distinct)
+        out.append(len(set(map(after, a.starts)).intersection(b.starts)))
+        out_exact.append(len(set(map(after, a.exact_starts)).intersection(b.exact_starts))
+                         if a.exact_starts and b.exact_starts else 0)
     return out, out_exact
 
 
