@@ -14,10 +14,9 @@ from whoosh.reading import TermNotFound
 # Documents whose article id is remembered (about 100 bytes each); emptied when full, so a
 # long session on a big index stays bounded (clearing only costs looking ids up again).
 ARTICLE_CACHE = 1 << 18
-# Long posting lists (common words) recur in query after query: those read lately are kept
-# as sets, up to this many document numbers in all (some 60 MB), least recently used dropped.
-SET_CACHE_BUDGET = 1_000_000
-SET_CACHE_MIN = 512  # shorter lists are cheap to read again
+# Common words recur in query after query: their documents are kept as bitmaps (one bit a
+# document: compact, and as fast as a set to test), least recently used dropped past this.
+BITMAP_CACHE_BYTES = 32 << 20
 
 
 class PostingReader:
@@ -31,13 +30,13 @@ class PostingReader:
         self._columns: list | None = None
         self._df_cache: dict[tuple[str, str], int] = {}
         self._article_cache: dict[int, str] = {}
-        self._sets: OrderedDict[tuple[str, tuple[str, ...]], frozenset[int]] = OrderedDict()
-        self._set_sizes = 0
+        self._bitmaps: OrderedDict[tuple[str, tuple[str, ...]], bytes] = OrderedDict()
+        self._bitmap_bytes = 0
 
     def forget(self) -> None:
-        """Drop the remembered sets (to measure what a first query costs)."""
-        self._sets.clear()
-        self._set_sizes = 0
+        """Drop the remembered bitmaps (to measure what a first query costs)."""
+        self._bitmaps.clear()
+        self._bitmap_bytes = 0
 
     def article_of(self, docnum: int) -> str:
         """The article id of a document, from the `article` column (no stored-field read)."""
@@ -85,19 +84,32 @@ class PostingReader:
         return out
 
     def doc_set(self, term: str, *fields: str) -> frozenset[int]:
-        """Documents holding ``term`` in any of ``fields`` (:meth:`docs` as a set); long
-        ones are remembered (see SET_CACHE_BUDGET)."""
-        key = (term, fields)
-        got = self._sets.get(key)
-        if got is not None:
-            self._sets.move_to_end(key)
-            return got
+        """Documents holding ``term`` in any of ``fields``."""
         got = frozenset(self.docs(fields[0], term))
         for f in fields[1:]:
             got = got.union(self.docs(f, term))
-        if SET_CACHE_MIN <= len(got) <= SET_CACHE_BUDGET:
-            while self._set_sizes + len(got) > SET_CACHE_BUDGET:
-                self._set_sizes -= len(self._sets.popitem(last=False)[1])
-            self._sets[key] = got
-            self._set_sizes += len(got)
         return got
+
+    def doc_bitmap(self, term: str, *fields: str) -> bytes:
+        """Documents holding ``term`` in any of ``fields`` as a bitmap: document ``d`` is
+        bit ``d & 7`` of byte ``d >> 3``. Remembered (BITMAP_CACHE_BYTES)."""
+        key = (term, fields)
+        got = self._bitmaps.get(key)
+        if got is not None:
+            self._bitmaps.move_to_end(key)
+            return got
+        bits = bytearray((self.reader.doc_count_all() + 7) >> 3)
+        for f in fields:
+            for d in self.docs(f, term):
+                bits[d >> 3] |= 1 << (d & 7)
+        got = bytes(bits)
+        while self._bitmaps and self._bitmap_bytes + len(got) > BITMAP_CACHE_BYTES:
+            self._bitmap_bytes -= len(self._bitmaps.popitem(last=False)[1])
+        self._bitmaps[key] = got
+        self._bitmap_bytes += len(got)
+        return got
+
+
+def bitmap_and(a: bytes, b: bytes) -> bytes:
+    """Documents in both bitmaps."""
+    return (int.from_bytes(a, "little") & int.from_bytes(b, "little")).to_bytes(len(a), "little")

@@ -79,22 +79,6 @@ class ParagraphTerms:
         self._spans: list[tuple[int, int]] | None = None
         self._wanted = wanted
 
-    @classmethod
-    def joined(cls, paragraphs: list["ParagraphTerms"],
-               wanted: frozenset[str] | None = None) -> "ParagraphTerms":
-        """Several paragraphs as one sequence (an article), an empty syllable between them
-        so that no phrase or adjacency spans two paragraphs. For matching only: its
-        character spans are not the text's."""
-        terms: list[str] = []
-        folded: list[str] = []
-        for p in paragraphs:
-            if terms:
-                terms.append("")
-                folded.append("")
-            terms.extend(p.terms)
-            folded.extend(p.folded)
-        return cls("\n".join(p.text for p in paragraphs), wanted, (terms, folded))
-
     def __len__(self) -> int:
         return len(self.terms)
 
@@ -226,9 +210,9 @@ _NO_HITS = ((), ())
 
 
 def hits_within(hits: Hits, start: int, end: int) -> Hits:
-    """The hits in positions [start, end) of a joined text (one paragraph of an article,
-    see :meth:`ParagraphTerms.joined`), counted from ``start``: a paragraph's hits without
-    matching it again."""
+    """The hits in positions [start, end) of a joined text (an article's paragraphs in one
+    sequence, an empty syllable between two), counted from ``start``: a paragraph's hits
+    without matching it again."""
     out: Hits = []
     for alternatives in hits:
         row = []
@@ -343,7 +327,7 @@ def _typed_score(w: ClauseWeight | PairWeight, tf_exact: float, tf_folded: float
 def score_article(article: Scored, weights: QueryWeights, pairs: list[PairWeight | None],
                   length: int, avg_len: float, lead: Scored | None = None) -> tuple[float, bool]:
     """An article's score as one document: BM25 over the whole article (``article``: the
-    matches of its paragraphs joined, see :meth:`ParagraphTerms.joined`) with article-level
+    matches of its paragraphs joined into one sequence) with article-level
     idf (``weights``) of the query words and of the bigrams consecutive query words form
     (``pairs``), as typed and with any diacritics, plus the same for the first paragraph
     (the title, or the lead) without length normalization. Returns (score, all matched)."""

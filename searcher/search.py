@@ -9,7 +9,6 @@ typed, adjacency, compounds, BM25 saturation, and the article title.
 from __future__ import annotations
 
 import heapq
-from itertools import accumulate
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from pathlib import Path
 from whoosh.query import And, Or, Term, TermRange
 
 from .errors import IndexDamaged
-from .postings import PostingReader
+from .postings import PostingReader, bitmap_and
 from .query import ParsedQuery, mark_exact, parse
 from .bigrams import BigramFrequencies
 from .ranking import (FOLD_WEIGHT, Hits, PairWeight, ParagraphTerms, QueryWeights, article_idf,
@@ -35,6 +34,7 @@ ARTICLE_POOL = 300        # articles whose common query words are looked at, to 
 STAGE_ONE_COMPOUND_WEIGHT = 0.5  # articles, stage one: query compounds in one paragraph, x idf
 TITLE_WEIGHT = 0.3        # weight of the article title's match in a paragraph's score
 PARAGRAPH_CACHE = 20_000  # paragraphs kept split into syllables, least recently used dropped
+ARTICLE_CACHE = 4_096     # articles kept joined into one sequence of syllables (--articles)
 ARTICLE_DOCS_CACHE = 1 << 16  # articles whose document numbers are remembered (emptied when full)
 ALL_WORDS_FIRST_MAX = 5   # queries of up to this many words rank complete matches first
 
@@ -85,6 +85,49 @@ class _Candidate:
     matched: int = 0
     matches: list = field(default_factory=list)
     scored: object = None
+
+
+@dataclass
+class _Article:
+    """An article's live paragraphs in order, their syllables joined into one sequence with
+    an empty syllable between two paragraphs (so that no phrase or adjacency spans two): what
+    article ranking matches, read once a session."""
+
+    paras: list[tuple[int, int, str]]  # (document, paragraph number, text)
+    terms: tuple[str, ...]
+    folded: tuple[str, ...]
+    starts: list[int]  # where each paragraph starts in the sequence
+
+    @classmethod
+    def of(cls, paras: list[tuple[int, int, str, tuple, tuple]]) -> "_Article":
+        paras.sort(key=lambda p: p[1])
+        terms: list[str] = []
+        folded: list[str] = []
+        starts = []
+        for _, _, _, t, f in paras:
+            if terms:
+                terms.append("")
+                folded.append("")
+            starts.append(len(terms))
+            terms.extend(t)
+            folded.extend(f)
+        return cls([p[:3] for p in paras], tuple(terms), tuple(folded), starts)
+
+    def whole(self, wanted: frozenset[str]) -> ParagraphTerms:
+        """The article as one text to match (no character spans: not for highlighting)."""
+        return ParagraphTerms("", wanted, (self.terms, self.folded))
+
+    def length(self, i: int) -> int:
+        """Syllables of paragraph ``i``."""
+        end = self.starts[i + 1] - 1 if i + 1 < len(self.starts) else len(self.terms)
+        return end - self.starts[i]
+
+    def paragraph(self, i: int, article: str, wanted: frozenset[str]) -> _Candidate:
+        docnum, para, text = self.paras[i]
+        start = self.starts[i]
+        end = start + self.length(i)
+        return _Candidate(docnum, article, para, text,
+                          ParagraphTerms(text, wanted, (self.terms[start:end], self.folded[start:end])))
 
 
 @dataclass
@@ -155,6 +198,7 @@ class SearchEngine:
         self._article_doc_set: set[int] | None = None
         # Paragraphs read lately, split into syllables (a session's queries revisit them).
         self._paragraph_cache: OrderedDict[int, tuple] = OrderedDict()
+        self._article_cache: OrderedDict[str, _Article] = OrderedDict()
         self._docs_of_article: dict[str, list[int]] = {}
         self.last_candidates: list[_Candidate] = []
 
@@ -162,6 +206,7 @@ class SearchEngine:
         """Forget paragraphs and articles read so far (to measure latency as a first query
         sees it)."""
         self._paragraph_cache.clear()
+        self._article_cache.clear()
         self._docs_of_article.clear()
         self.postings.forget()
 
@@ -461,16 +506,14 @@ class SearchEngine:
         wanted = _wanted_terms(q)
         avg_article = self.avg_len * self.paragraphs / max(self.articles, 1)
         ranked: list[_Candidate] = []
-        paragraphs: dict[str, tuple[list[_Candidate], Hits]] = {}
+        paragraphs: dict[str, tuple[_Article, Hits]] = {}
         for a in top:
-            paras = [c for c in (self._candidate(d, wanted, article=a) for d in self._article_docs(a)
-                                 if plan.allowed is None or d in plan.allowed) if c is not None]
-            if not paras:
+            art = self._article(a, plan.allowed)
+            if art is None:
                 continue
-            paras.sort(key=lambda c: c.para)
             # The whole article at once: one sequence of syllables, matched once; its
             # paragraphs' matches are cut from it.
-            whole = ParagraphTerms.joined([c.pt for c in paras], wanted)
+            whole = art.whole(wanted)
             if excluded(whole, q):
                 continue
             hits = unit_hits(whole, plan.weights)
@@ -478,26 +521,26 @@ class SearchEngine:
             if not scored.matched:
                 continue
             lead = None
-            if paras[0].para == 0:
-                first = len(paras[0].pt)
+            if art.paras[0][1] == 0:
+                first = art.length(0)
                 lead = score_hits(hits_within(hits, 0, first), plan.weights, first, self.avg_len)
-            length = len(whole) - (len(paras) - 1)
+            length = len(whole) - (len(art.paras) - 1)
             score, all_matched = score_article(scored, aplan.weights, pairs, length, avg_article, lead)
-            paragraphs[a] = (paras, hits)
-            ranked.append(_Candidate(paras[0].docnum, a, paras[0].para, whole.text, whole, score,
+            paragraphs[a] = (art, hits)
+            ranked.append(_Candidate(art.paras[0][0], a, art.paras[0][1], whole.text, whole, score,
                                      all_matched, scored.matched, scored.matches, scored))
         ranked.sort(key=_order(q), reverse=True)
         # Shown by its best paragraph: worked out for the articles on the pages asked for.
         # Only paragraphs holding the most query words can be the best: only they are scored.
         for i, c in enumerate(ranked[:need]):
-            paras, hits = paragraphs[c.article]
-            # Where each paragraph starts in the whole (an empty syllable between two).
-            starts = list(accumulate((len(p.pt) + 1 for p in paras[:-1]), initial=0))
-            counts = units_per_paragraph(hits, starts)
+            art, hits = paragraphs[c.article]
+            counts = units_per_paragraph(hits, art.starts)
             most = max(counts)
             best = None
-            for p, start, n in zip(paras, starts, counts):
+            for k, n in enumerate(counts):
                 if n == most:
+                    p = art.paragraph(k, c.article, wanted)
+                    start = art.starts[k]
                     self._score(p, plan, hits_within(hits, start, start + len(p.pt)))
                     if best is None or p.score > best.score:
                         best = p
@@ -548,32 +591,77 @@ class SearchEngine:
             for i in aplan.common:
                 gain: dict[int, float] = {}
                 for w in aplan.weights.units[i]:
-                    exact, docs = self._unit_sets(w.clause, "a", aplan.df_folded, float("inf"))
-                    for d in docs.intersection(pool_docs):
-                        v = w.exact if exact is None or d in exact else FOLD_WEIGHT * w.folded
-                        if v > gain.get(d, 0.0):
-                            gain[d] = v
+                    typed, anyway = self._clause_bitmaps(w.clause)
+                    for d in pool_docs:
+                        if anyway[d >> 3] >> (d & 7) & 1:  # bit d
+                            v = (w.exact if typed is None or typed[d >> 3] >> (d & 7) & 1
+                                 else FOLD_WEIGHT * w.folded)
+                            if v > gain.get(d, 0.0):
+                                gain[d] = v
                 for d, v in gain.items():
                     pool[pool_docs[d]] += v
         return [a for a, _ in heapq.nlargest(k, pool.items(), key=lambda kv: kv[1])], total
 
-    def _candidate(self, docnum: int, wanted: frozenset[str] | None = None,
-                   article: str | None = None) -> _Candidate | None:
+    def _article(self, article: str, allowed: set[int] | None) -> _Article | None:
+        """An article's paragraphs (those ``allowed``) joined; remembered when unfiltered."""
+        if allowed is None:
+            got = self._article_cache.get(article)
+            if got is not None:
+                self._article_cache.move_to_end(article)
+                return got
+        paras = []
+        for d in self._article_docs(article):
+            if allowed is None or d in allowed:
+                got = self._paragraph(d, remember=False)
+                if got is not None:
+                    paras.append((d, *got))
+        if not paras:
+            return None
+        art = _Article.of(paras)
+        if allowed is None:
+            if len(self._article_cache) >= ARTICLE_CACHE:
+                self._article_cache.popitem(last=False)
+            self._article_cache[article] = art
+        return art
+
+    def _paragraph(self, docnum: int, remember: bool = True) -> tuple | None:
+        """(paragraph number, text, terms, folded terms) of a paragraph document, or None
+        for an article document; ``remember`` keeps it for the session."""
         got = self._paragraph_cache.get(docnum)
         if got is not None:
             self._paragraph_cache.move_to_end(docnum)
-        else:
-            f = self.reader.stored_fields(docnum)
-            text = f.get("text")
-            if text is None:
-                return None
-            pt = ParagraphTerms(text)
-            got = (f["para"], text, tuple(pt.terms), tuple(pt.folded))  # untracked by the GC
+            return got
+        f = self.reader.stored_fields(docnum)
+        text = f.get("text")
+        if text is None:
+            return None
+        pt = ParagraphTerms(text)
+        got = (f["para"], text, tuple(pt.terms), tuple(pt.folded))  # untracked by the GC
+        if remember:
             if len(self._paragraph_cache) >= PARAGRAPH_CACHE:
                 self._paragraph_cache.popitem(last=False)  # O(1), unlike a dict's first key
             self._paragraph_cache[docnum] = got
+        return got
+
+    def _clause_bitmaps(self, c) -> tuple[bytes | None, bytes]:
+        """Article documents holding clause ``c`` as typed (None when nothing was typed
+        with marks) and in any spelling, as bitmaps (for common words: tested, not listed)."""
+        exact_field, folded_field = self._FIELDS["a"]
+        typed = anyway = None
+        for t in c.terms:
+            if t.exact:
+                e = self.postings.doc_bitmap(t.term, exact_field)
+                typed = e if typed is None else bitmap_and(typed, e)
+            f = self.postings.doc_bitmap(t.folded, exact_field, folded_field)
+            anyway = f if anyway is None else bitmap_and(anyway, f)
+        return typed, anyway
+
+    def _candidate(self, docnum: int, wanted: frozenset[str] | None = None) -> _Candidate | None:
+        got = self._paragraph(docnum)
+        if got is None:
+            return None
         para, text, terms, folded = got
-        return _Candidate(docnum, article or self.postings.article_of(docnum), para, text,
+        return _Candidate(docnum, self.postings.article_of(docnum), para, text,
                           ParagraphTerms(text, wanted, (terms, folded)))
 
     def _hit(self, rank: int, c: _Candidate, q: ParsedQuery) -> Hit:
