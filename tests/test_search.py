@@ -221,3 +221,72 @@ def test_articles_rank_consecutive_query_words_above_scattered_ones(tmp_path):
     for query in (("xe", "máy"), ("xe", "may")):
         hits = s.json(*query, extra=("--articles",))["hits"]
         assert [h["article"] for h in hits] == ["together", "apart"]
+
+
+SESSION_QUERIES = ["công an", "cong an nghe an", "Công an tỉnh Nghệ An", "an ninh trật tự", "hội nghị",
+                   "Thùy Dương", "date:2023..2024 công an", "-an ninh công an", '"an ninh" OR "Gia Lai"',
+                   "article:004_13a519dd43a9bdc2 hội nghị"]
+
+
+def _answers(engine, queries, articles: bool, cold: bool) -> list[dict]:
+    out = []
+    for text in queries:
+        if cold:
+            engine.clear_caches()
+        data = engine.search(text, limit=10, articles=articles).as_dict()
+        del data["took_ms"]
+        out.append(data)
+    return out
+
+
+@pytest.mark.parametrize("articles", [False, True])
+def test_answers_do_not_depend_on_what_the_session_read_before(seed_index, articles):
+    """Paragraphs, joined articles and common words' bitmaps are kept between queries: the
+    answers are the same from a fresh engine, with everything forgotten before each query,
+    and with the queries asked twice in the other order."""
+    from searcher.search import SearchEngine
+
+    _, index = seed_index
+    with SearchEngine(index) as warm, SearchEngine(index) as cold:
+        first = _answers(warm, SESSION_QUERIES, articles, cold=False)
+        again = _answers(warm, SESSION_QUERIES[::-1] * 2, articles, cold=False)[::-1][:len(SESSION_QUERIES)]
+        assert first == again
+        assert first == _answers(cold, SESSION_QUERIES, articles, cold=True)
+        assert any(a["hits"] for a in first)
+
+
+def test_an_article_is_shown_by_a_paragraph_holding_the_most_query_words(seed_index):
+    """Only the paragraphs holding the most query words are scored to pick an article's
+    best paragraph: check it against matching every paragraph of the article alone."""
+    from searcher.query import mark_exact
+    from searcher.ranking import ParagraphTerms
+    from searcher.search import SearchEngine
+
+    _, index = seed_index
+    with SearchEngine(index) as engine:
+        for text in ["công an nghệ an", "hội nghị an ninh", "Thùy Dương", "trật tự an toàn giao thông"]:
+            q = mark_exact(parse(text), lambda t: engine.postings.doc_frequency("syl", t) > 0)
+            result = engine.search(text, limit=5, articles=True)
+            assert result.hits
+            for hit in result.hits:
+                held = {}
+                for n, para in engine.article_paragraphs(hit.article):
+                    pt = ParagraphTerms(para)
+                    held[n] = sum(1 for u in q.units if any(pt.find(c)[0] for c in u.alternatives))
+                assert held[hit.paragraph] == max(held.values()) > 0, (text, hit.article)
+
+
+def test_bitmaps_hold_exactly_the_posting_lists(seed_index):
+    from searcher.search import SearchEngine
+
+    _, index = seed_index
+    with SearchEngine(index) as engine:
+        pr = engine.postings
+        n = engine.reader.doc_count_all()
+        for term, fields in [("của", ("asyl",)), ("cua", ("asyl", "asylf")), ("an", ("asyl", "asylf")),
+                             ("xyzzy", ("asyl",))]:
+            bits = pr.doc_bitmap(term, *fields)
+            expected = {d for f in fields for d in pr.docs(f, term)}
+            assert {d for d in range(n) if bits[d >> 3] >> (d & 7) & 1} == expected
+            assert pr.doc_bitmap(term, *fields) is bits  # remembered
+        assert expected == set() and any(pr.doc_bitmap("an", "asyl", "asylf"))
