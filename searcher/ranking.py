@@ -242,16 +242,11 @@ def units_per_paragraph(hits: Hits, starts: list[int]) -> list[int]:
     return counts
 
 
-def score_paragraph(pt: ParagraphTerms, weights: QueryWeights, avg_len: float,
-                    compounds: float = 0.0) -> Scored:
-    """The re-ranking score of one paragraph; ``compounds`` is the idf mass of query
-    compounds that the index says are words of this paragraph."""
-    return score_hits(unit_hits(pt, weights), weights, len(pt), avg_len, compounds)
-
-
 def score_hits(hits: Hits, weights: QueryWeights, length: int, avg_len: float,
                compounds: float = 0.0) -> Scored:
-    """:func:`score_paragraph` of a text of ``length`` syllables holding ``hits``."""
+    """The re-ranking score of a text (a paragraph, or an article joined) of ``length``
+    syllables holding ``hits`` (see :func:`unit_hits`); ``compounds`` is the idf mass of
+    query compounds that the index says are words of this paragraph."""
     length = max(length, 1)
     norm = K1 * (1 - B + B * length / max(avg_len, 1.0))
     matches: list[UnitMatch | None] = []

@@ -203,8 +203,8 @@ class SearchEngine:
         self.last_candidates: list[_Candidate] = []
 
     def clear_caches(self) -> None:
-        """Forget paragraphs and articles read so far (to measure latency as a first query
-        sees it)."""
+        """Forget what the session has read (paragraphs, joined articles, common words'
+        bitmaps), to measure latency as a first query sees it."""
         self._paragraph_cache.clear()
         self._article_cache.clear()
         self._docs_of_article.clear()
@@ -390,7 +390,7 @@ class SearchEngine:
         return cands, len(cands)
 
     def _unit_sets(self, c, level: str, df_folded: dict[str, int],
-                   common: float) -> tuple[set[int] | None, set[int]]:
+                   common: float) -> tuple[frozenset[int] | None, frozenset[int]]:
         """Documents holding clause ``c`` as typed (None when nothing was typed with marks)
         and in any spelling. Other spellings are read only when that is cheap (`hưu` is
         rare, while its folded `huu` also stands for the common `hữu`)."""
@@ -589,17 +589,17 @@ class SearchEngine:
                 if d is not None:
                     pool_docs[d] = a
             for i in aplan.common:
-                gain: dict[int, float] = {}
+                gain: dict[str, float] = {}  # the best alternative's, per article
                 for w in aplan.weights.units[i]:
                     typed, anyway = self._clause_bitmaps(w.clause)
-                    for d in pool_docs:
+                    other = FOLD_WEIGHT * w.folded
+                    for d, a in pool_docs.items():
                         if anyway[d >> 3] >> (d & 7) & 1:  # bit d
-                            v = (w.exact if typed is None or typed[d >> 3] >> (d & 7) & 1
-                                 else FOLD_WEIGHT * w.folded)
-                            if v > gain.get(d, 0.0):
-                                gain[d] = v
-                for d, v in gain.items():
-                    pool[pool_docs[d]] += v
+                            v = w.exact if typed is None or typed[d >> 3] >> (d & 7) & 1 else other
+                            if v > gain.get(a, 0.0):
+                                gain[a] = v
+                for a, v in gain.items():
+                    pool[a] += v
         return [a for a, _ in heapq.nlargest(k, pool.items(), key=lambda kv: kv[1])], total
 
     def _article(self, article: str, allowed: set[int] | None) -> _Article | None:
