@@ -273,8 +273,8 @@ def score_hits(hits: Hits, weights: QueryWeights, length: int, avg_len: float,
             score += best.idf * best.tf * (K1 + 1) / (best.tf + norm)
     # Consecutive query units found consecutive in the text.
     adjacent, adjacent_exact = adjacency(matches)
-    for count, a, b in zip(adjacent, matches, matches[1:]):
-        if count:
+    for times, a, b in zip(adjacent, matches, matches[1:]):
+        if times:
             score += ADJACENT_WEIGHT * min(a.idf, b.idf)
     score += COMPOUND_WEIGHT * compounds
     if total_idf:
