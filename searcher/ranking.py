@@ -9,11 +9,11 @@ normalization).
 from __future__ import annotations
 
 import math
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 from functools import lru_cache
-from itertools import compress, count
+from itertools import chain, compress, count
 
 from .analysis import syllable_units
 from .syllables import syllable_surfaces
@@ -32,6 +32,16 @@ BIGRAM_WEIGHT = 0.5     # consecutive query words found consecutive, x the bigra
 UNTYPED_BIGRAM_BOOST = 1.4  # more, for words typed without marks: their folded syllables
                             # are ambiguous alone, much less so in pairs
 LEAD_WEIGHT = 0.3       # matches in the first paragraph (the title, or the lead), again
+# Articles, evidence beside BM25, fitted together on the VietNews tune split (3,000 queries
+# in each form; scripts/eval_relevance.py --split tune) and checked on the eval sample:
+STAGE_ONE_WEIGHT = 0.45       # the article holds the query word at all (stage one's idf sum), again
+BEST_PARAGRAPH_WEIGHT = 0.2   # the idf of the query words one paragraph holds together
+RUN_DISCOUNT = 0.9            # long queries (headlines): a run of consecutive query words
+RUN_DISCOUNT_CAP = 0.8        # counts through each of its bigrams; the longest run's idf is
+                              # taken back, never more than this share of the bigrams' part
+LONG_QUERY = 5                # queries of more units than this are long: headlines, questions
+NAME_WEIGHT = 0.15            # share of the query's names (capitalized words) held, x total idf
+NUMBER_WEIGHT = 0.15          # share of the query's numbers held, x total idf
 
 
 def idf(df: int, n: int) -> float:
@@ -156,6 +166,7 @@ class Scored:
     length: int
     adjacent: list[int]  # per pair of consecutive query units: times found consecutive
     adjacent_exact: list[int]  # the same, both spelled as typed
+    adjacent_at: list[set[int]]  # per pair: where its second unit starts, found consecutive
 
 
 @dataclass
@@ -232,12 +243,21 @@ def hits_within(hits: Hits, start: int, end: int) -> Hits:
     return out
 
 
-def units_per_paragraph(hits: Hits, starts: list[int]) -> list[int]:
-    """How many query units each paragraph of a joined text holds (``starts``: where each
-    paragraph starts), to score only the paragraphs that can be the best."""
-    counts = [0] * len(starts)
-    for alternatives in hits:
-        for k in {bisect_right(starts, p) - 1 for fold_hits, _ in alternatives for p in fold_hits}:
+def paragraphs_holding(hits: Hits, paragraph_at: Sequence[int]) -> list[set[int]]:
+    """For each query unit, the paragraphs of a joined text (``paragraph_at``: the
+    paragraph of each position) that hold it."""
+    at = paragraph_at.__getitem__
+    return [set(map(at, alternatives[0][0])) if len(alternatives) == 1 else
+            set(map(at, chain.from_iterable(fold_hits for fold_hits, _ in alternatives)))
+            for alternatives in hits]
+
+
+def units_per_paragraph(holding: list[set[int]], paragraphs: int) -> list[int]:
+    """How many query units each paragraph holds (``holding``: see
+    :func:`paragraphs_holding`), to score only the paragraphs that can be the best."""
+    counts = [0] * paragraphs
+    for found in holding:
+        for k in found:
             counts[k] += 1
     return counts
 
@@ -272,7 +292,7 @@ def score_hits(hits: Hits, weights: QueryWeights, length: int, avg_len: float,
             matched_idf += best.idf
             score += best.idf * best.tf * (K1 + 1) / (best.tf + norm)
     # Consecutive query units found consecutive in the text.
-    adjacent, adjacent_exact = adjacency(matches)
+    adjacent, adjacent_exact, adjacent_at = adjacency(matches)
     for times, a, b in zip(adjacent, matches, matches[1:]):
         if times:
             score += ADJACENT_WEIGHT * min(a.idf, b.idf)
@@ -281,23 +301,30 @@ def score_hits(hits: Hits, weights: QueryWeights, length: int, avg_len: float,
         score += COVERAGE_WEIGHT * matched_idf * (matched_idf / total_idf)
     matched = len(matches) - matches.count(None)
     return Scored(score, matched == len(weights.units) and matched > 0, matched, matches, length,
-                  adjacent, adjacent_exact)
+                  adjacent, adjacent_exact, adjacent_at)
 
 
-def adjacency(matches: list[UnitMatch | None]) -> tuple[list[int], list[int]]:
+def adjacency(matches: list[UnitMatch | None]) -> tuple[list[int], list[int], list[set[int]]]:
     """For each pair of consecutive query units, how often the second starts right where
-    the first ends: with any diacritics, and with both spelled as typed."""
-    out, out_exact = [], []
+    the first ends: with any diacritics, and with both spelled as typed; and where (with
+    any diacritics)."""
+    out, out_exact, at = [], [], []
     for a, b in zip(matches, matches[1:]):
         if a is None or b is None:
             out.append(0)
             out_exact.append(0)
+            at.append(_NOWHERE)
             continue
         after = a.length.__add__  # where a match of ``a`` ends (positions are distinct)
-        out.append(len(set(map(after, a.starts)).intersection(b.starts)))
+        joined = set(map(after, a.starts)).intersection(b.starts)
+        at.append(joined)
+        out.append(len(joined))
         out_exact.append(len(set(map(after, a.exact_starts)).intersection(b.exact_starts))
-                         if a.exact_starts and b.exact_starts else 0)
-    return out, out_exact
+                         if joined and a.exact_starts and b.exact_starts else 0)
+    return out, out_exact, at
+
+
+_NOWHERE: set[int] = set()  # shared: never changed
 
 
 @dataclass
@@ -320,12 +347,13 @@ def _typed_score(w: ClauseWeight | PairWeight, tf_exact: float, tf_folded: float
 
 
 def score_article(article: Scored, weights: QueryWeights, pairs: list[PairWeight | None],
-                  length: int, avg_len: float, lead: Scored | None = None) -> tuple[float, bool]:
+                  length: int, avg_len: float, lead_end: int = 0) -> tuple[float, float, bool]:
     """An article's score as one document: BM25 over the whole article (``article``: the
     matches of its paragraphs joined into one sequence) with article-level
     idf (``weights``) of the query words and of the bigrams consecutive query words form
     (``pairs``), as typed and with any diacritics, plus the same for the first paragraph
-    (the title, or the lead) without length normalization. Returns (score, all matched)."""
+    (the title, or the lead: positions before ``lead_end``) without length normalization.
+    Returns (score, the bigrams' part of it, all matched)."""
     n_units = len(weights.units)
     tf_exact = [0] * n_units
     tf_folded = [0] * n_units
@@ -339,16 +367,95 @@ def score_article(article: Scored, weights: QueryWeights, pairs: list[PairWeight
     norm = K1 * (1 - B + B * max(length, 1) / max(avg_len, 1.0))
     score = sum(_typed_score(weights.units[i][alternative[i]], tf_exact[i], tf_folded[i], norm)
                 for i in range(n_units) if tf_folded[i])
-    score += BIGRAM_WEIGHT * sum(
+    bigrams = BIGRAM_WEIGHT * sum(
         _typed_score(p, pair_exact[i], pair_folded[i], norm, UNTYPED_BIGRAM_BOOST)
         for i, p in enumerate(pairs) if p is not None and pair_folded[i])
-    if lead is not None:
-        lead_score = sum(weights.units[i][m.alternative].folded * saturate(len(m.starts), K1)
-                         for i, m in enumerate(lead.matches) if m is not None)
-        lead_score += BIGRAM_WEIGHT * sum(p.folded * saturate(lead.adjacent[i], K1)
-                                          for i, p in enumerate(pairs) if p is not None)
+    score += bigrams
+    if lead_end:
+        lead_score = sum(weights.units[i][m.alternative].folded * saturate(bisect_left(m.starts, lead_end), K1)
+                         for i, m in enumerate(article.matches) if m is not None)
+        lead_score += BIGRAM_WEIGHT * sum(
+            p.folded * saturate(sum(1 for q in article.adjacent_at[i] if q < lead_end), K1)
+            for i, p in enumerate(pairs) if p is not None and pair_folded[i])
         score += LEAD_WEIGHT * lead_score
-    return score, all(tf_folded) and n_units > 0
+    return score, bigrams, all(tf_folded) and n_units > 0
+
+
+@dataclass
+class QueryTraits:
+    """Which query units are names (typed capitalized: not the first word, which a headline
+    capitalizes anyway, unless the second is too) and which are numbers: a known item's
+    headline names its people, places and figures, and its body repeats them."""
+
+    names: list[int]
+    numbers: list[int]
+
+    @classmethod
+    def of(cls, query: ParsedQuery) -> "QueryTraits":
+        texts = [u.alternatives[0].text for u in query.units]
+        capital = [t[:1].isupper() for t in texts]
+        names = [i for i, c in enumerate(capital)
+                 if c and (i > 0 or (len(capital) > 1 and capital[1]))]
+        numbers = [i for i, t in enumerate(texts) if any(ch.isdigit() for ch in t)]
+        return cls(names, numbers)
+
+
+def matched_idf(article: Scored, weights: QueryWeights) -> list[float]:
+    """Each query unit's idf as the text matched it: as typed, or discounted when only
+    other diacritics than typed were found; 0 when absent."""
+    out = []
+    for alternatives, m in zip(weights.units, article.matches):
+        if m is None:
+            out.append(0.0)
+        else:
+            w = alternatives[m.alternative]
+            out.append(w.exact if m.exact_starts or not w.typed else FOLD_WEIGHT * w.folded)
+    return out
+
+
+def longest_run_idf(matches: list[UnitMatch | None], unit_idf: list[float],
+                    adjacent_at: list[set[int]]) -> float:
+    """The idf of the longest (by idf) run of two or more consecutive query units found
+    consecutive in the text (``adjacent_at``: see :func:`adjacency`); 0 when there is none."""
+    best = 0.0
+    runs: dict[int, float] = {}  # runs so far: where each ends (exclusive) -> its idf
+    for i, joined in enumerate(adjacent_at, start=1):
+        if not joined:
+            if runs:
+                runs = {}
+            continue
+        first, v, length = unit_idf[i - 1], unit_idf[i], matches[i].length
+        runs = {p + length: runs.get(p, first) + v for p in joined}
+        best = max(best, *runs.values())
+    return best
+
+
+def article_evidence(article: Scored, weights: QueryWeights, holding: list[set[int]],
+                     paragraphs: int, stage_one: float, bigrams: float, traits: QueryTraits) -> float:
+    """What an article's score adds to its BM25 (:func:`score_article`, whose bigram part
+    is ``bigrams``): the stage-one score (each query word held at all, by idf); the query
+    words one paragraph holds together; the query's names and numbers held; for a long
+    query, the longest run of consecutive query words, taken back in part (a headline's
+    many bigrams otherwise count one run several times over: measured on VietNews).
+    ``holding``: see :func:`paragraphs_holding`."""
+    unit_idf = matched_idf(article, weights)
+    per_paragraph = [0.0] * paragraphs
+    for found, v in zip(holding, unit_idf):
+        if v:
+            for k in found:
+                per_paragraph[k] += v
+    score = STAGE_ONE_WEIGHT * stage_one + BEST_PARAGRAPH_WEIGHT * max(per_paragraph, default=0.0)
+    if len(weights.units) > LONG_QUERY and bigrams:
+        score -= min(RUN_DISCOUNT * longest_run_idf(article.matches, unit_idf, article.adjacent_at), RUN_DISCOUNT_CAP * bigrams)
+    total = weights.total_idf
+    if traits.names:
+        typed = [max(w.exact for w in weights.units[i]) for i in traits.names]
+        if sum(typed):
+            score += NAME_WEIGHT * total * sum(unit_idf[i] for i in traits.names) / sum(typed)
+    if traits.numbers:
+        held = sum(1 for i in traits.numbers if article.matches[i] is not None)
+        score += NUMBER_WEIGHT * total * held / len(traits.numbers)
+    return score
 
 
 def excluded(pt: ParagraphTerms, query: ParsedQuery) -> bool:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import heapq
 import time
+from array import array
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 
 from whoosh.query import And, Or, Term, TermRange
@@ -20,9 +22,10 @@ from .errors import IndexDamaged
 from .postings import PostingReader, bitmap_and
 from .query import ParsedQuery, mark_exact, parse
 from .bigrams import BigramFrequencies
-from .ranking import (FOLD_WEIGHT, Hits, PairWeight, ParagraphTerms, QueryWeights, article_idf,
-                      excluded, highlight_spans, hits_within, idf, score_article, score_hits,
-                      unit_hits, units_per_paragraph)
+from .ranking import (FOLD_WEIGHT, LONG_QUERY, Hits, PairWeight, ParagraphTerms, QueryTraits,
+                      QueryWeights, article_evidence, article_idf, excluded, highlight_spans,
+                      hits_within, idf, paragraphs_holding, score_article, score_hits, unit_hits,
+                      units_per_paragraph)
 from .snippets import make_snippet
 from .store import ARTICLE_DOC, PARAGRAPH_DOC, IndexStore, stored_paragraphs
 
@@ -36,7 +39,6 @@ TITLE_WEIGHT = 0.3        # weight of the article title's match in a paragraph's
 PARAGRAPH_CACHE = 20_000  # paragraphs kept split into syllables, least recently used dropped
 ARTICLE_CACHE = 4_096     # articles kept joined into one sequence of syllables (--articles)
 ARTICLE_DOCS_CACHE = 1 << 16  # articles whose document numbers are remembered (emptied when full)
-ALL_WORDS_FIRST_MAX = 5   # queries of up to this many words rank complete matches first
 
 
 @dataclass
@@ -97,6 +99,7 @@ class _Article:
     terms: tuple[str, ...]
     folded: tuple[str, ...]
     starts: list[int]  # where each paragraph starts in the sequence
+    paragraph_at: array  # position in the sequence -> paragraph index (see paragraphs_holding)
 
     @classmethod
     def of(cls, paras: list[tuple[int, int, str, tuple, tuple]]) -> "_Article":
@@ -104,14 +107,17 @@ class _Article:
         terms: list[str] = []
         folded: list[str] = []
         starts = []
-        for _, _, _, t, f in paras:
+        paragraph_at = array("H" if len(paras) < 1 << 16 else "L")
+        for i, (_, _, _, t, f) in enumerate(paras):
             if terms:
                 terms.append("")
                 folded.append("")
+                paragraph_at.append(i)  # the separator: never a match
             starts.append(len(terms))
             terms.extend(t)
             folded.extend(f)
-        return cls([p[:3] for p in paras], tuple(terms), tuple(folded), starts)
+            paragraph_at.extend(repeat(i, len(t)))
+        return cls([p[:3] for p in paras], tuple(terms), tuple(folded), starts, paragraph_at)
 
     def whole(self, wanted: frozenset[str]) -> ParagraphTerms:
         """The article as one text to match (no character spans: not for highlighting)."""
@@ -166,7 +172,7 @@ def _runs(q: ParsedQuery) -> list[list[str]]:
 def _order(q: ParsedQuery):
     """Short queries: results holding every word first. Long ones (a headline, a question)
     rank on the score, where matched words and closeness already count."""
-    tiered = len(q.units) <= ALL_WORDS_FIRST_MAX
+    tiered = len(q.units) <= LONG_QUERY
     return lambda c: (c.all_matched and tiered, c.score)
 
 
@@ -503,11 +509,12 @@ class SearchEngine:
         aplan = self._retrieve(q, None, level="a")
         top, total = self._candidate_articles(q, plan, aplan, max(ARTICLE_CANDIDATES, need * 2))
         pairs = self._pairs(q, aplan.df_exact, aplan.df_folded)
+        traits = QueryTraits.of(q)
         wanted = _wanted_terms(q)
         avg_article = self.avg_len * self.paragraphs / max(self.articles, 1)
         ranked: list[_Candidate] = []
-        paragraphs: dict[str, tuple[_Article, Hits]] = {}
-        for a in top:
+        paragraphs: dict[str, tuple[_Article, list[set[int]], Hits]] = {}
+        for a, stage_one in top:
             art = self._article(a, plan.allowed)
             if art is None:
                 continue
@@ -520,21 +527,20 @@ class SearchEngine:
             scored = score_hits(hits, plan.weights, len(whole), self.avg_len)
             if not scored.matched:
                 continue
-            lead = None
-            if art.paras[0][1] == 0:
-                first = art.length(0)
-                lead = score_hits(hits_within(hits, 0, first), plan.weights, first, self.avg_len)
+            lead_end = art.length(0) if art.paras[0][1] == 0 else 0
             length = len(whole) - (len(art.paras) - 1)
-            score, all_matched = score_article(scored, aplan.weights, pairs, length, avg_article, lead)
-            paragraphs[a] = (art, hits)
+            score, bigrams, all_matched = score_article(scored, aplan.weights, pairs, length, avg_article, lead_end)
+            holding = paragraphs_holding(hits, art.paragraph_at)
+            score += article_evidence(scored, aplan.weights, holding, len(art.starts), stage_one, bigrams, traits)
+            paragraphs[a] = (art, holding, hits)
             ranked.append(_Candidate(art.paras[0][0], a, art.paras[0][1], whole.text, whole, score,
                                      all_matched, scored.matched, scored.matches, scored))
         ranked.sort(key=_order(q), reverse=True)
         # Shown by its best paragraph: worked out for the articles on the pages asked for.
         # Only paragraphs holding the most query words can be the best: only they are scored.
         for i, c in enumerate(ranked[:need]):
-            art, hits = paragraphs[c.article]
-            counts = units_per_paragraph(hits, art.starts)
+            art, holding, hits = paragraphs[c.article]
+            counts = units_per_paragraph(holding, len(art.starts))
             most = max(counts)
             best = None
             for k, n in enumerate(counts):
@@ -549,10 +555,11 @@ class SearchEngine:
         return ranked, max(total, len(ranked))
 
     def _candidate_articles(self, q: ParsedQuery, plan: "_Plan", aplan: "_Plan",
-                            k: int) -> tuple[list[str], int]:
+                            k: int) -> tuple[list[tuple[str, float]], int]:
         """Stage one for articles: the ``k`` best by article-level idf of the distinctive
         query words they hold and of the query compounds in one of their paragraphs; the
-        common words then tell the best few hundred apart. Also how many matched."""
+        common words then tell the best few hundred apart. Returns (article, stage-one
+        score) pairs, best first, and how many articles matched."""
         article_of = self.postings.article_of
         is_deleted = self._is_deleted
         allowed = None if plan.allowed is None else {article_of(d) for d in plan.allowed}
@@ -561,15 +568,19 @@ class SearchEngine:
         def wanted(a: str) -> bool:
             return a not in dropped and (allowed is None or a in allowed)
 
-        scores: dict[str, float] = {}
-        article_docs: dict[str, int] = {}  # article -> its article document
+        by_doc: dict[int, float] = {}  # summed by article document first: the hot loop
+        get = by_doc.get
         for unit_docs in aplan.units:
             for d, v in unit_docs.items():
-                if not is_deleted(d):
-                    a = article_of(d)
-                    if wanted(a):
-                        scores[a] = scores.get(a, 0.0) + v
-                        article_docs[a] = d
+                by_doc[d] = get(d, 0.0) + v
+        scores: dict[str, float] = {}
+        article_docs: dict[str, int] = {}  # article -> its article document
+        for d, v in by_doc.items():
+            if not is_deleted(d):
+                a = article_of(d)
+                if wanted(a):
+                    scores[a] = scores.get(a, 0.0) + v
+                    article_docs[a] = d
         compounds: dict[str, float] = {}  # the best paragraph's query compounds
         for d, w in aplan.compound_docs.items():
             if not is_deleted(d):
@@ -600,7 +611,7 @@ class SearchEngine:
                                 gain[a] = v
                 for a, v in gain.items():
                     pool[a] += v
-        return [a for a, _ in heapq.nlargest(k, pool.items(), key=lambda kv: kv[1])], total
+        return heapq.nlargest(k, pool.items(), key=lambda kv: kv[1]), total
 
     def _article(self, article: str, allowed: set[int] | None) -> _Article | None:
         """An article's paragraphs (those ``allowed``) joined; remembered when unfiltered."""

@@ -206,8 +206,8 @@ def test_missing_index_is_built_first(corpus, tmp_path):
 
 
 def test_articles_rank_consecutive_query_words_above_scattered_ones(tmp_path):
-    """Article-level bigrams: the article saying `xe máy` beats one with `xe` and `máy`
-    apart, more often, and both beat one without them; folded queries alike."""
+    """Article-level bigrams: the article saying `xe máy` beats those with `xe` and `máy`
+    apart, even more often, and articles without them do not match; folded queries alike."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "apart.txt").write_text(
@@ -216,11 +216,60 @@ def test_articles_rank_consecutive_query_words_above_scattered_ones(tmp_path):
     (corpus / "together.txt").write_text(
         "Tin giao thông\nMột người đi xe máy bị thương trên quốc lộ.\n", encoding="utf-8")
     (corpus / "neither.txt").write_text("Tin thời tiết\nTrời mưa to trên quốc lộ.\n", encoding="utf-8")
+    (corpus / "scattered.txt").write_text(
+        "Tin giao thông\nNgười bị thương khi xe tải đâm vào máy bơm trên quốc lộ. Người đi đường "
+        "gọi xe cứu thương, máy phát điện hỏng.\n", encoding="utf-8")
     s = Searcher(corpus, tmp_path / "index")
     assert s.run("index").exit_code == 0
     for query in (("xe", "máy"), ("xe", "may")):
         hits = s.json(*query, extra=("--articles",))["hits"]
-        assert [h["article"] for h in hits] == ["together", "apart"]
+        assert [h["article"] for h in hits][0] == "together"
+        assert sorted(h["article"] for h in hits) == ["apart", "scattered", "together"]
+    # Long queries (headlines) take part of a long run back: never so much that consecutive
+    # words lose to the same words scattered.
+    for query in ("người đi xe máy bị thương trên quốc lộ", "nguoi di xe may bi thuong tren quoc lo",
+                  "xe máy bị thương trên quốc lộ hôm qua"):
+        hits = s.json(*query.split(), extra=("--articles",))["hits"]
+        assert [h["article"] for h in hits][:2] == ["together", "scattered"], query
+
+
+def test_query_traits_are_capitalized_words_and_numbers():
+    """Names: words typed capitalized, except a headline's first word unless the second is
+    capitalized too; numbers: words holding a digit."""
+    from searcher.ranking import QueryTraits
+
+    traits = QueryTraits.of(parse("Hai máy bay suýt đâm nhau ở Thượng Hải tháng 9/2017"))
+    assert (traits.names, traits.numbers) == ([7, 8], [10])
+    traits = QueryTraits.of(parse("Kim Jong-un mắng cấp dưới vì lơ là chống bão"))
+    assert (traits.names, traits.numbers) == ([0, 1], [])
+    traits = QueryTraits.of(parse("hai may bay suyt dam nhau o thuong hai"))
+    assert (traits.names, traits.numbers) == ([], [])
+
+
+def _matched(text: str, query: str):
+    from searcher.ranking import ParagraphTerms, QueryWeights, matched_idf, score_hits, unit_hits
+
+    q = parse(query)
+    pt = ParagraphTerms(text)
+    df = {t.folded: 1 + i for i, t in enumerate(q.positive_terms())}  # distinct idfs
+    weights = QueryWeights.of(q, {}, df, 100)
+    scored = score_hits(unit_hits(pt, weights), weights, len(pt), len(pt))
+    return scored, matched_idf(scored, weights)
+
+
+@pytest.mark.parametrize("text, runs", [
+    ("an ninh trật tự được giữ vững", [(0, 4)]),
+    ("an ninh mạng và trật tự xã hội", [(0, 2), (2, 4)]),
+    ("trật tự an ninh", [(0, 2), (2, 4)]),  # each pair alone: not in the query's order
+    ("an toàn, ninh bình, trật độ, tự do", []),
+    ("tự trật ninh an an ninh trật", [(0, 3)]),
+])
+def test_longest_run_is_the_heaviest_run_of_consecutive_query_words(text, runs):
+    from searcher.ranking import longest_run_idf
+
+    scored, unit_idf = _matched(text, "an ninh trật tự")
+    expected = max((sum(unit_idf[a:b]) for a, b in runs), default=0.0)
+    assert longest_run_idf(scored.matches, unit_idf, scored.adjacent_at) == pytest.approx(expected)
 
 
 SESSION_QUERIES = ["công an", "cong an nghe an", "Công an tỉnh Nghệ An", "an ninh trật tự", "hội nghị",

@@ -1,0 +1,122 @@
+"""Query latency of the working tree beside a committed version, in one process.
+
+    python scripts/bench_search.py [--against REF] [--sets titles,nodia,abstracts]
+                                   [--rounds 3] [--cold] [--shared PATH]
+
+Both versions of the `searcher` package are loaded side by side (the committed one from
+`git archive REF`, HEAD by default) and open the same index: the VietNews eval sample that
+scripts/eval_relevance.py builds (built here if missing). Every query is answered by both,
+alternating which goes first, `--rounds` times, so that the machine's drifting speed hits
+both alike. Printed per query set: median and p95 of each version, the ratio of medians and
+the median of the per-query ratios, and how many queries' top 10 articles differ.
+`--cold` forgets each engine's session caches before every query (a session's first query).
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+from shared_data import PROJECT, SHARED, die, median, percentile
+
+SETS = ("titles", "nodia", "abstracts")
+
+
+def load_committed(ref: str, folder: Path):
+    """The `searcher.search` module of commit ``ref``, loaded under its own name and then
+    moved out of the way, so that the working tree's package can be imported next."""
+    archive = folder / "searcher.tar"
+    with archive.open("wb") as out:
+        if subprocess.run(["git", "-C", str(PROJECT), "archive", ref, "searcher"], stdout=out,
+                          stderr=subprocess.DEVNULL).returncode:
+            die(f"git cannot export the package at {ref!r}")
+    with tarfile.open(archive) as tar:
+        tar.extractall(folder, filter="data")
+    if any(name == "searcher" or name.startswith("searcher.") for name in sys.modules):
+        die("load the committed version before anything imports searcher")
+    sys.path.insert(0, str(folder))
+    try:
+        search = importlib.import_module("searcher.search")
+        store = importlib.import_module("searcher.store")
+    finally:
+        sys.path.remove(str(folder))
+        for name in [n for n in sys.modules if n == "searcher" or n.startswith("searcher.")]:
+            del sys.modules[name]
+    return search, store.SCHEMA_VERSION
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--against", default="HEAD", help="the committed version to compare with")
+    ap.add_argument("--sets", default=",".join(SETS), help="query sets: " + ", ".join(SETS))
+    ap.add_argument("--rounds", type=int, default=3, help="times each query is answered by each")
+    ap.add_argument("--cold", action="store_true", help="forget session caches before every query")
+    ap.add_argument("--shared", default=str(SHARED), help="the shared data folder")
+    args = ap.parse_args()
+    sets = [s for s in args.sets.split(",") if s]
+    if not sets or any(s not in SETS for s in sets):
+        die(f"--sets takes {', '.join(SETS)}")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        old_search, old_schema = load_committed(args.against, Path(tmp))
+        import eval_relevance as ev  # imports the working tree's package
+        from searcher.search import SearchEngine
+        from searcher.store import SCHEMA_VERSION
+
+        if old_schema != SCHEMA_VERSION:
+            die(f"{args.against} reads index schema {old_schema}, the working tree {SCHEMA_VERSION}: "
+                f"they cannot share an index")
+        sample, queries = ev.vietnews_sample(Path(args.shared), 3000, 500)
+        corpus = ev.CACHE / "vietnews-3000"
+        if not corpus.exists():
+            ev.make_corpus(corpus, {f.stem: f.read_text(encoding="utf-8") for f in sample})
+        index = ev.CACHE / "vietnews-3000-ours"
+        ev.Ours(corpus, index, fresh=False)  # builds the index when missing or outdated
+        engines = {args.against: old_search.SearchEngine(index), "working tree": SearchEngine(index)}
+        texts = {"titles": [q["title"] for q in queries],
+                 "nodia": [ev.strip_diacritics(q["title"]) for q in queries],
+                 "abstracts": [q["abstract"] for q in queries]}
+        print(f"VietNews eval sample: 3,000 articles, {len(queries)} queries a set, --articles, "
+              f"{args.rounds} rounds{', caches forgotten before each query' if args.cold else ''}")
+        print(f"  {'set':<11}{args.against + ' median':>18}{'p95':>8}{'tree median':>14}{'p95':>8}"
+              f"{'ratio':>8}{'per-query':>11}{'differ':>8}")
+        for name in sets:
+            run_set(name, texts[name], engines, args.rounds, args.cold)
+
+
+def run_set(name: str, texts: list[str], engines: dict, rounds: int, cold: bool) -> None:
+    labels = list(engines)
+    times = {label: [[] for _ in texts] for label in labels}
+    answers = {label: [] for label in labels}
+    for label in labels:  # warm both alike (unless --cold), and keep the answers
+        engine = engines[label]
+        engine.clear_caches()
+        for text in texts:
+            r = engine.search(text, limit=10, articles=True, suggest=False)
+            answers[label].append([h.article for h in r.hits])
+    for round_ in range(rounds):
+        for i, text in enumerate(texts):
+            order = labels if (i + round_) % 2 == 0 else labels[::-1]
+            for label in order:
+                engine = engines[label]
+                if cold:
+                    engine.clear_caches()
+                t = time.perf_counter()
+                engine.search(text, limit=10, articles=True, suggest=False)
+                times[label][i].append((time.perf_counter() - t) * 1000)
+    per_query = {label: [median(ts) for ts in times[label]] for label in labels}
+    old, new = (per_query[label] for label in labels)
+    ratios = [b / a for a, b in zip(old, new) if a > 0]
+    differ = sum(a != b for a, b in zip(*answers.values()))
+    print(f"  {name:<11}{median(old):>18.1f}{percentile(old, 0.95):>8.1f}{median(new):>14.1f}"
+          f"{percentile(new, 0.95):>8.1f}{median(new) / median(old):>8.2f}{median(ratios):>11.2f}"
+          f"{differ:>8}")
+
+
+if __name__ == "__main__":
+    main()
