@@ -1,14 +1,15 @@
 """Query latency of the working tree beside a committed version, in one process.
 
     python scripts/bench_search.py [--against REF] [--sets titles,nodia,abstracts]
-                                   [--rounds 3] [--cold] [--shared PATH]
+                                   [--rounds 3] [--cold] [--paragraphs] [--shared PATH]
 
 Both versions of the `searcher` package are loaded side by side (the committed one from
 `git archive REF`, HEAD by default) and open the same index: the VietNews eval sample that
 scripts/eval_relevance.py builds (built here if missing). Every query is answered by both,
 alternating which goes first, `--rounds` times, so that the machine's drifting speed hits
 both alike. Printed per query set: median and p95 of each version, the ratio of medians and
-the median of the per-query ratios, and how many queries' top 10 articles differ.
+the median of the per-query ratios, and how many queries' top 10 differ (articles, or with
+`--paragraphs` paragraphs: the default `searcher search`, not `--articles`).
 `--cold` forgets each engine's session caches before every query (a session's first query).
 """
 from __future__ import annotations
@@ -56,6 +57,7 @@ def main() -> None:
     ap.add_argument("--sets", default=",".join(SETS), help="query sets: " + ", ".join(SETS))
     ap.add_argument("--rounds", type=int, default=3, help="times each query is answered by each")
     ap.add_argument("--cold", action="store_true", help="forget session caches before every query")
+    ap.add_argument("--paragraphs", action="store_true", help="rank paragraphs, not articles")
     ap.add_argument("--shared", default=str(SHARED), help="the shared data folder")
     args = ap.parse_args()
     sets = [s for s in args.sets.split(",") if s]
@@ -81,15 +83,16 @@ def main() -> None:
         texts = {"titles": [q["title"] for q in queries],
                  "nodia": [ev.strip_diacritics(q["title"]) for q in queries],
                  "abstracts": [q["abstract"] for q in queries]}
-        print(f"VietNews eval sample: 3,000 articles, {len(queries)} queries a set, --articles, "
+        mode = "paragraphs" if args.paragraphs else "--articles"
+        print(f"VietNews eval sample: 3,000 articles, {len(queries)} queries a set, {mode}, "
               f"{args.rounds} rounds{', caches forgotten before each query' if args.cold else ''}")
         print(f"  {'set':<11}{args.against + ' median':>18}{'p95':>8}{'tree median':>14}{'p95':>8}"
               f"{'ratio':>8}{'per-query':>11}{'differ':>8}")
         for name in sets:
-            run_set(name, texts[name], engines, args.rounds, args.cold)
+            run_set(name, texts[name], engines, args.rounds, args.cold, not args.paragraphs)
 
 
-def run_set(name: str, texts: list[str], engines: dict, rounds: int, cold: bool) -> None:
+def run_set(name: str, texts: list[str], engines: dict, rounds: int, cold: bool, articles: bool) -> None:
     labels = list(engines)
     times = {label: [[] for _ in texts] for label in labels}
     answers = {label: [] for label in labels}
@@ -97,8 +100,8 @@ def run_set(name: str, texts: list[str], engines: dict, rounds: int, cold: bool)
         engine = engines[label]
         engine.clear_caches()
         for text in texts:
-            r = engine.search(text, limit=10, articles=True, suggest=False)
-            answers[label].append([h.article for h in r.hits])
+            r = engine.search(text, limit=10, articles=articles, suggest=False)
+            answers[label].append([(h.article, h.paragraph) for h in r.hits])
     for round_ in range(rounds):
         for i, text in enumerate(texts):
             order = labels if (i + round_) % 2 == 0 else labels[::-1]
@@ -107,7 +110,7 @@ def run_set(name: str, texts: list[str], engines: dict, rounds: int, cold: bool)
                 if cold:
                     engine.clear_caches()
                 t = time.perf_counter()
-                engine.search(text, limit=10, articles=True, suggest=False)
+                engine.search(text, limit=10, articles=articles, suggest=False)
                 times[label][i].append((time.perf_counter() - t) * 1000)
     per_query = {label: [median(ts) for ts in times[label]] for label in labels}
     old, new = (per_query[label] for label in labels)

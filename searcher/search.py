@@ -438,8 +438,19 @@ class SearchEngine:
 
         units: list[dict[int, float]] = []
         for i in (use if with_docs else ()):
-            unit_docs: dict[int, float] = {}
-            for w in weights.units[i]:
+            alternatives = weights.units[i]
+            if len(alternatives) == 1:  # the common case, at C speed (exact docs are among docs)
+                w = alternatives[0]
+                exact, docs = self._unit_sets(w.clause, level, df_folded, common)
+                if exact is None:
+                    unit_docs = dict.fromkeys(docs, w.exact)
+                else:
+                    unit_docs = dict.fromkeys(docs, FOLD_WEIGHT * w.folded)
+                    unit_docs.update(dict.fromkeys(exact, w.exact))
+                units.append(unit_docs)
+                continue
+            unit_docs = {}
+            for w in alternatives:
                 exact, docs = self._unit_sets(w.clause, level, df_folded, common)
                 for d in docs:
                     v = w.exact if exact is None or d in exact else FOLD_WEIGHT * w.folded
@@ -454,8 +465,10 @@ class SearchEngine:
         # Compounds the query forms (paragraph documents, also for articles).
         compound_docs: dict[int, float] = {}
         for key, w in self._compounds(q) if with_docs else ():
-            for d in pr.docs("wordf", key):
-                compound_docs[d] = compound_docs.get(d, 0.0) + w
+            found = dict.fromkeys(pr.docs("wordf", key), w)
+            again = {d: compound_docs[d] + w for d in found.keys() & compound_docs.keys()}
+            compound_docs.update(found)
+            compound_docs.update(again)
         return _Plan(weights, units, compound_docs, dropped, allowed,
                      [i for i in range(len(q.units)) if i not in use], df_exact, df_folded)
 
