@@ -252,14 +252,16 @@ def paragraphs_holding(hits: Hits, paragraph_at: Sequence[int]) -> list[set[int]
             for alternatives in hits]
 
 
-def units_per_paragraph(holding: list[set[int]], paragraphs: int) -> list[int]:
-    """How many query units each paragraph holds (``holding``: see
-    :func:`paragraphs_holding`), to score only the paragraphs that can be the best."""
-    counts = [0] * paragraphs
-    for found in holding:
-        for k in found:
-            counts[k] += 1
-    return counts
+def paragraph_sums(holding: list[set[int]], values: Sequence[float], paragraphs: int) -> list[float]:
+    """For each paragraph, the sum of ``values`` (one per query unit) over the units it
+    holds (``holding``: see :func:`paragraphs_holding`): with 1 a unit, how many query
+    units it holds; with their idf, how much of the query it holds."""
+    sums = [0] * paragraphs
+    for found, v in zip(holding, values):
+        if v:
+            for k in found:
+                sums[k] += v
+    return sums
 
 
 def score_hits(hits: Hits, weights: QueryWeights, length: int, avg_len: float,
@@ -439,19 +441,16 @@ def article_evidence(article: Scored, weights: QueryWeights, holding: list[set[i
     many bigrams otherwise count one run several times over: measured on VietNews).
     ``holding``: see :func:`paragraphs_holding`."""
     unit_idf = matched_idf(article, weights)
-    per_paragraph = [0.0] * paragraphs
-    for found, v in zip(holding, unit_idf):
-        if v:
-            for k in found:
-                per_paragraph[k] += v
-    score = STAGE_ONE_WEIGHT * stage_one + BEST_PARAGRAPH_WEIGHT * max(per_paragraph, default=0.0)
+    best_paragraph = max(paragraph_sums(holding, unit_idf, paragraphs), default=0.0)
+    score = STAGE_ONE_WEIGHT * stage_one + BEST_PARAGRAPH_WEIGHT * best_paragraph
     if len(weights.units) > LONG_QUERY and bigrams:
-        score -= min(RUN_DISCOUNT * longest_run_idf(article.matches, unit_idf, article.adjacent_at), RUN_DISCOUNT_CAP * bigrams)
+        run = longest_run_idf(article.matches, unit_idf, article.adjacent_at)
+        score -= min(RUN_DISCOUNT * run, RUN_DISCOUNT_CAP * bigrams)
     total = weights.total_idf
     if traits.names:
-        typed = [max(w.exact for w in weights.units[i]) for i in traits.names]
-        if sum(typed):
-            score += NAME_WEIGHT * total * sum(unit_idf[i] for i in traits.names) / sum(typed)
+        typed = sum(max(w.exact for w in weights.units[i]) for i in traits.names)
+        if typed:
+            score += NAME_WEIGHT * total * sum(unit_idf[i] for i in traits.names) / typed
     if traits.numbers:
         held = sum(1 for i in traits.numbers if article.matches[i] is not None)
         score += NUMBER_WEIGHT * total * held / len(traits.numbers)

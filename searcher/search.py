@@ -24,8 +24,8 @@ from .query import ParsedQuery, mark_exact, parse
 from .bigrams import BigramFrequencies
 from .ranking import (FOLD_WEIGHT, LONG_QUERY, Hits, PairWeight, ParagraphTerms, QueryTraits,
                       QueryWeights, article_evidence, article_idf, excluded, highlight_spans,
-                      hits_within, idf, paragraphs_holding, score_article, score_hits, unit_hits,
-                      units_per_paragraph)
+                      hits_within, idf, paragraph_sums, paragraphs_holding, score_article,
+                      score_hits, unit_hits)
 from .snippets import make_snippet
 from .store import ARTICLE_DOC, PARAGRAPH_DOC, IndexStore, stored_paragraphs
 
@@ -553,7 +553,7 @@ class SearchEngine:
         # Only paragraphs holding the most query words can be the best: only they are scored.
         for i, c in enumerate(ranked[:need]):
             art, holding, hits = paragraphs[c.article]
-            counts = units_per_paragraph(holding, len(art.starts))
+            counts = paragraph_sums(holding, [1] * len(holding), len(art.starts))
             most = max(counts)
             best = None
             for k, n in enumerate(counts):
