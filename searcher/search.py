@@ -86,7 +86,6 @@ class _Candidate:
     all_matched: bool = False
     matched: int = 0
     matches: list = field(default_factory=list)
-    scored: object = None
 
 
 @dataclass
@@ -514,7 +513,6 @@ class SearchEngine:
             hits = unit_hits(c.pt, plan.weights)
         s = score_hits(hits, plan.weights, len(c.pt), self.avg_len, plan.compound_docs.get(c.docnum, 0.0))
         c.score, c.all_matched, c.matched, c.matches = s.score, s.all_matched, s.matched, s.matches
-        c.scored = s
 
     def _rank_articles(self, q: ParsedQuery, plan: "_Plan", need: int):
         """Stage two for articles: the best candidate articles are scored as wholes over all
@@ -547,7 +545,7 @@ class SearchEngine:
             score += article_evidence(scored, aplan.weights, holding, len(art.starts), stage_one, bigrams, traits)
             paragraphs[a] = (art, holding, hits)
             ranked.append(_Candidate(art.paras[0][0], a, art.paras[0][1], whole.text, whole, score,
-                                     all_matched, scored.matched, scored.matches, scored))
+                                     all_matched, scored.matched, scored.matches))
         ranked.sort(key=_order(q), reverse=True)
         # Shown by its best paragraph: worked out for the articles on the pages asked for.
         # Only paragraphs holding the most query words can be the best: only they are scored.
