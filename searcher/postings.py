@@ -17,6 +17,10 @@ ARTICLE_CACHE = 1 << 18
 # Common words recur in query after query: their documents are kept as bitmaps (one bit a
 # document: compact, and as fast as a set to test), least recently used dropped past this.
 BITMAP_CACHE_BYTES = 32 << 20
+# Distinctive words recur too (a session's queries share their subject): their documents are
+# kept as sets, least recently used dropped past this many documents in all (about 60 bytes
+# each).
+SET_CACHE_DOCS = 1 << 20
 
 
 class PostingReader:
@@ -32,11 +36,15 @@ class PostingReader:
         self._article_cache: dict[int, str] = {}
         self._bitmaps: OrderedDict[tuple[str, tuple[str, ...]], bytes] = OrderedDict()
         self._bitmap_bytes = 0
+        self._sets: OrderedDict[tuple[str, tuple[str, ...]], frozenset[int]] = OrderedDict()
+        self._set_docs = 0
 
     def forget(self) -> None:
-        """Drop the remembered bitmaps (to measure what a first query costs)."""
+        """Drop the remembered bitmaps and sets (to measure what a first query costs)."""
         self._bitmaps.clear()
         self._bitmap_bytes = 0
+        self._sets.clear()
+        self._set_docs = 0
 
     def article_of(self, docnum: int) -> str:
         """The article id of a document, from the `article` column (no stored-field read)."""
@@ -84,10 +92,19 @@ class PostingReader:
         return out
 
     def doc_set(self, term: str, *fields: str) -> frozenset[int]:
-        """Documents holding ``term`` in any of ``fields``."""
+        """Documents holding ``term`` in any of ``fields``. Remembered (SET_CACHE_DOCS)."""
+        key = (term, fields)
+        got = self._sets.get(key)
+        if got is not None:
+            self._sets.move_to_end(key)
+            return got
         got = frozenset(self.docs(fields[0], term))
         for f in fields[1:]:
             got = got.union(self.docs(f, term))
+        while self._sets and self._set_docs + len(got) > SET_CACHE_DOCS:
+            self._set_docs -= len(self._sets.popitem(last=False)[1])
+        self._sets[key] = got
+        self._set_docs += len(got)
         return got
 
     def doc_bitmap(self, term: str, *fields: str) -> bytes:

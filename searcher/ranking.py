@@ -15,8 +15,7 @@ from typing import Callable, Sequence
 from functools import lru_cache
 from itertools import chain, compress, count
 
-from .analysis import syllable_units
-from .syllables import syllable_surfaces
+from .syllables import syllable_spans, syllable_surfaces
 from .normalize import TERM_CACHE, fold_term, normalize_term
 from .query import Clause, ParsedQuery
 
@@ -116,20 +115,20 @@ class ParagraphTerms:
     @property
     def spans(self) -> list[tuple[int, int]]:
         if self._spans is None:
-            self._spans = [(u.start, u.end) for u in syllable_units(self.text)]
+            self._spans = syllable_spans(self.text)
         return self._spans
 
-    def find(self, clause: Clause) -> tuple[list[int], list[int]]:
+    def find(self, clause: Clause) -> tuple[Sequence[int], Sequence[int]]:
         """Start positions where the clause matches folded, and those that also match the
         typed diacritics (every syllable the user typed with marks matches exactly)."""
         first = clause.terms[0]
         starts = self.by_fold.get(first.folded, ())
         n = len(clause.terms)
         if n == 1:  # the common case, quickly
-            if not first.exact:
-                return list(starts), list(starts)
+            if not first.exact:  # (the lists are never changed: no copies)
+                return starts, starts
             terms, term = self.terms, first.term
-            return list(starts), [p for p in starts if terms[p] == term]
+            return starts, [p for p in starts if terms[p] == term]
         folded, terms = self.folded, self.terms
         fold_hits, exact_hits = [], []
         for p in starts:

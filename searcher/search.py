@@ -610,14 +610,25 @@ class SearchEngine:
                     d = self._article_doc(a)
                 if d is not None:
                     pool_docs[d] = a
+            # Document d is bit d & 7 of byte d >> 3 in a bitmap: worked out once per article.
+            probes = [(d >> 3, 1 << (d & 7), a) for d, a in pool_docs.items()]
             for i in aplan.common:
+                alternatives = aplan.weights.units[i]
+                if len(alternatives) == 1:  # the common case: no best alternative to pick
+                    w = alternatives[0]
+                    typed, anyway = self._clause_bitmaps(w.clause)
+                    exact, other = w.exact, FOLD_WEIGHT * w.folded
+                    for byte, bit, a in probes:
+                        if anyway[byte] & bit:
+                            pool[a] += exact if typed is None or typed[byte] & bit else other
+                    continue
                 gain: dict[str, float] = {}  # the best alternative's, per article
-                for w in aplan.weights.units[i]:
+                for w in alternatives:
                     typed, anyway = self._clause_bitmaps(w.clause)
                     other = FOLD_WEIGHT * w.folded
-                    for d, a in pool_docs.items():
-                        if anyway[d >> 3] >> (d & 7) & 1:  # bit d
-                            v = w.exact if typed is None or typed[d >> 3] >> (d & 7) & 1 else other
+                    for byte, bit, a in probes:
+                        if anyway[byte] & bit:
+                            v = w.exact if typed is None or typed[byte] & bit else other
                             if v > gain.get(a, 0.0):
                                 gain[a] = v
                 for a, v in gain.items():

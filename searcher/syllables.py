@@ -131,6 +131,31 @@ def syllable_surfaces(text: str) -> list[str]:
     return out
 
 
+def syllable_spans(text: str) -> list[tuple[int, int]]:
+    """The character spans of the syllable stream (those of :func:`syllable_surfaces`),
+    for highlighting: the same scan, without making a :class:`Unit` of every syllable."""
+    if _may_hold_address(text):
+        return _spans_of_runs(_SYLLABLE_RUNS.finditer(text), 0)
+    out: list[tuple[int, int]] = []
+    for m in _TOKEN.finditer(text):
+        if m.group().isalnum():
+            out.append(m.span())
+        else:
+            out.extend(_spans_of_runs(_SYLLABLE_RUNS_PLAIN.finditer(m.group()), m.start()))
+    return out
+
+
+def _spans_of_runs(runs, offset: int) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for r in runs:
+        s, start = r.group(), offset + r.start()
+        if s.isalnum() or _DIGITS_AND_SEPARATORS.fullmatch(s):
+            out.append((start, start + len(s)))
+        else:
+            out.extend((start + part.start(), start + part.end()) for part in _PART.finditer(s))
+    return out
+
+
 def _surfaces_of_runs(runs: list[str]) -> list[str]:
     out: list[str] = []
     for s in runs:

@@ -173,10 +173,14 @@ def test_word_spans_cover_whole_syllables():
 @given(st.text(alphabet=st.sampled_from(list("aăâbcdđeêoôơuưy AĐƠ09.,-/:@_()\u0301\u0323\u00a0\u200b\n\t\x1c|")),
                max_size=80))
 @settings(max_examples=300, deadline=None)
-def test_syllable_surfaces_are_the_syllable_stream(text):
-    from searcher.syllables import syllable_surfaces
+def test_syllable_surfaces_and_spans_are_the_syllable_stream(text):
+    """The fast scans that re-ranking (surfaces) and highlighting (spans) use give what the
+    analyzer's syllable stream holds."""
+    from searcher.syllables import syllable_spans, syllable_surfaces
 
-    assert syllable_surfaces(text) == [u.surface for u in syllable_units(text)]
+    units = syllable_units(text)
+    assert syllable_surfaces(text) == [u.surface for u in units]
+    assert syllable_spans(text) == [(u.start, u.end) for u in units]
 
 
 @given(st.text(alphabet=st.sampled_from(list("aăâbcdđeêoôơuưy AĐƠ09.,-/:&_()>=\u0301\u0323\u00a0\u200b\n\t\x1c|")),
