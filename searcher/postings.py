@@ -101,10 +101,11 @@ class PostingReader:
         got = frozenset(self.docs(fields[0], term))
         for f in fields[1:]:
             got = got.union(self.docs(f, term))
-        while self._sets and self._set_docs + len(got) > SET_CACHE_DOCS:
-            self._set_docs -= len(self._sets.popitem(last=False)[1])
-        self._sets[key] = got
-        self._set_docs += len(got)
+        if len(got) <= SET_CACHE_DOCS:
+            while self._set_docs + len(got) > SET_CACHE_DOCS:
+                self._set_docs -= len(self._sets.popitem(last=False)[1])
+            self._sets[key] = got
+            self._set_docs += len(got)
         return got
 
     def doc_bitmap(self, term: str, *fields: str) -> bytes:

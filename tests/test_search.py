@@ -339,3 +339,27 @@ def test_bitmaps_hold_exactly_the_posting_lists(seed_index):
             assert {d for d in range(n) if bits[d >> 3] >> (d & 7) & 1} == expected
             assert pr.doc_bitmap(term, *fields) is bits  # remembered
         assert expected == set() and any(pr.doc_bitmap("an", "asyl", "asylf"))
+
+
+def test_remembered_document_sets_hold_the_posting_lists_within_their_bound(seed_index, monkeypatch):
+    """Document sets are remembered between queries, least recently used dropped past
+    SET_CACHE_DOCS documents: still exactly the posting lists, and never more than the bound."""
+    import searcher.postings as postings
+    from searcher.search import SearchEngine
+
+    _, index = seed_index
+    monkeypatch.setattr(postings, "SET_CACHE_DOCS", 40)
+    with SearchEngine(index) as engine:
+        pr = engine.postings
+        terms = ["công", "an", "nghệ", "hội", "nghị", "dương", "tỉnh", "xyzzy"]
+        for _ in range(2):
+            for term in terms:
+                got = pr.doc_set(term, "syl", "sylf")
+                assert got == {d for f in ("syl", "sylf") for d in pr.docs(f, term)}
+                assert pr._set_docs == sum(map(len, pr._sets.values())) <= 40
+        small = min((t for t in terms if pr.doc_set(t, "syl")), key=lambda t: len(pr.doc_set(t, "syl")))
+        assert pr.doc_set(small, "syl") is pr.doc_set(small, "syl")  # remembered
+        big = max(terms, key=lambda t: len(pr.doc_set(t, "syl")))
+        assert len(pr.doc_set(big, "syl")) > 40 and (big, ("syl",)) not in pr._sets  # too big to keep
+        engine.clear_caches()
+        assert pr._set_docs == 0 and not pr._sets
