@@ -73,12 +73,7 @@ def main() -> None:
         if old_schema != SCHEMA_VERSION:
             die(f"{args.against} reads index schema {old_schema}, the working tree {SCHEMA_VERSION}: "
                 f"they cannot share an index")
-        sample, queries = ev.vietnews_sample(Path(args.shared), 3000, 500)
-        corpus = ev.CACHE / "vietnews-3000"
-        if not corpus.exists():
-            ev.make_corpus(corpus, {f.stem: f.read_text(encoding="utf-8") for f in sample})
-        index = ev.CACHE / "vietnews-3000-ours"
-        ev.Ours(corpus, index, fresh=False)  # builds the index when missing or outdated
+        _, queries, _, index = ev.prepared_vietnews(Path(args.shared), 500)
         engines = {args.against: old_search.SearchEngine(index), "working tree": SearchEngine(index)}
         texts = {"titles": [q["title"] for q in queries],
                  "nodia": [ev.strip_diacritics(q["title"]) for q in queries],

@@ -11,7 +11,8 @@
 - judged queries on the bundled seeds (scripts/judged_seeds.json): MRR@10, success@1;
 - query latency (median, p95) of every system over the same queries; searcher keeps recently
   read paragraphs split into syllables, so it is also timed with that cache emptied before
-  every query ("cold cache"), and each query set starts cold;
+  every query ("cold cache"; its answers must be the same, and how many differ is printed),
+  and each query set starts cold;
 - one-shot `searcher search` wall time beside `python -c "from pyvi import ViTokenizer"`.
 
 Baselines, built here on the same paragraphs: plain Whoosh (StandardAnalyzer) and Whoosh with
@@ -69,6 +70,29 @@ def vietnews_sample(shared: Path, n_articles: int, n_queries: int, split: str = 
     return sample, queries
 
 
+def prepared_vietnews(shared: Path, n_queries: int, split: str = "eval", n_articles: int = 3000,
+                      fresh: bool = False) -> tuple[list[Path], list[dict], Path, Path]:
+    """A VietNews sample ready to search: its article files, its queries, its corpus folder
+    and our index of it (both cached in the temp folder; made when missing, outdated or
+    ``fresh``)."""
+    sample, queries = vietnews_sample(shared, n_articles, n_queries, split)
+    name = f"vietnews-{n_articles}" + ("" if split == "eval" else "-" + split)
+    corpus = CACHE / name
+    if fresh or not corpus.exists():
+        make_corpus(corpus, {f.stem: f.read_text(encoding="utf-8") for f in sample})
+    index = CACHE / f"{name}-ours"
+    ensure_index(corpus, index, fresh)
+    return sample, queries, corpus, index
+
+
+def ensure_index(corpus: Path, index: Path, fresh: bool) -> None:
+    """Our index of ``corpus``, rebuilt when missing, of another schema, or ``fresh``."""
+    store = IndexStore(index)
+    pointer = store.pointer() if index.exists() else None
+    if fresh or not pointer or pointer.get("schema") != SCHEMA_VERSION:
+        update_index(corpus, store, rebuild=True)
+
+
 def xquad(shared: Path):
     root = shared / "eval" / "xquad-vi"
     if not (root / "passages.jsonl").is_file():
@@ -93,10 +117,7 @@ class Ours:
     name = "searcher"
 
     def __init__(self, corpus: Path, index: Path, fresh: bool):
-        store = IndexStore(index)
-        pointer = store.pointer() if index.exists() else None
-        if fresh or not pointer or pointer.get("schema") != SCHEMA_VERSION:
-            update_index(corpus, store, rebuild=True)
+        ensure_index(corpus, index, fresh)
         self.engine = SearchEngine(index)
 
     def articles(self, query: str, k: int = 10) -> list[str]:
@@ -160,11 +181,12 @@ class WhooshBaseline:
 # -- metrics ---------------------------------------------------------------------------------
 
 def evaluate(system, queries: list[tuple[str, set[str]]]) -> dict:
-    rr, s1, s5, s10, times = [], 0, 0, 0, []
+    rr, s1, s5, s10, times, answers = [], 0, 0, 0, [], []
     for text, relevant in queries:
         t = time.perf_counter()
         got = system.articles(text, 10)
         times.append((time.perf_counter() - t) * 1000)
+        answers.append(got)
         rank = next((i + 1 for i, a in enumerate(got) if a in relevant), None)
         rr.append(1 / rank if rank else 0.0)
         s1 += rank == 1
@@ -172,7 +194,7 @@ def evaluate(system, queries: list[tuple[str, set[str]]]) -> dict:
         s10 += bool(rank)
     n = max(len(queries), 1)
     return {"mrr10": sum(rr) / n, "s1": s1 / n, "s5": s5 / n, "s10": s10 / n,
-            "median_ms": median(times), "p95_ms": percentile(times, 0.95)}
+            "median_ms": median(times), "p95_ms": percentile(times, 0.95), "answers": answers}
 
 
 def print_table(title: str, rows: list[tuple[str, dict]], cols: list[tuple[str, str]]) -> None:
@@ -202,13 +224,11 @@ def main() -> None:
                    ("median ms", "median_ms"), ("p95 ms", "p95_ms")]
 
     if args.only in (None, "vietnews"):
-        sample, queries = vietnews_sample(shared, args.articles, args.queries, args.split)
-        name = f"vietnews-{args.articles}" + ("" if args.split == "eval" else "-" + args.split)
-        corpus = CACHE / name
-        if args.fresh or not corpus.exists():
-            make_corpus(corpus, {f.stem: f.read_text(encoding="utf-8") for f in sample})
+        sample, queries, corpus, index = prepared_vietnews(shared, args.queries, args.split, args.articles,
+                                                           args.fresh)
+        name = corpus.name
         print(f"VietNews ({args.split} sample): {len(sample):,} articles, {len(queries)} queries per set")
-        ours = Ours(corpus, CACHE / f"{name}-ours", args.fresh)
+        ours = Ours(corpus, index, fresh=False)
         systems = [ours, OursCold(ours)]
         if not args.skip_baselines:
             systems.append(WhooshBaseline("whoosh plain", corpus, CACHE / f"{name}-plain", False, args.fresh))
@@ -224,8 +244,11 @@ def main() -> None:
             print_table(f"VietNews {set_name} (targets: titles >= 0.93, without diacritics >= 0.92, "
                         f"abstracts >= 0.96)" if set_name == "titles" else f"VietNews {set_name}",
                         rows, metric_cols)
+            warm, cold = rows[0][1]["answers"], rows[1][1]["answers"]
+            print(f"  answers differing with caches emptied before each query: "
+                  f"{sum(a != b for a, b in zip(warm, cold))} of {len(warm)} (must be 0)")
         if not args.skip_oneshot:
-            oneshot(CACHE / f"{name}-ours", corpus, queries[0]["title"])
+            oneshot(index, corpus, queries[0]["title"])
 
     if args.only in (None, "xquad"):
         passages, xq = xquad(shared)

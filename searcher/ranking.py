@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from typing import Callable, NamedTuple, Sequence
 from functools import lru_cache
 from itertools import chain, compress, count
 
@@ -348,13 +348,14 @@ def _typed_score(w: ClauseWeight | PairWeight, tf_exact: float, tf_folded: float
 
 
 def score_article(article: Scored, weights: QueryWeights, pairs: list[PairWeight | None],
-                  length: int, avg_len: float, lead_end: int = 0) -> tuple[float, float, bool]:
+                  length: int, avg_len: float, lead_end: int = 0) -> tuple[float, float, float, bool]:
     """An article's score as one document: BM25 over the whole article (``article``: the
     matches of its paragraphs joined into one sequence) with article-level
     idf (``weights``) of the query words and of the bigrams consecutive query words form
     (``pairs``), as typed and with any diacritics, plus the same for the first paragraph
     (the title, or the lead: positions before ``lead_end``) without length normalization.
-    Returns (score, the bigrams' part of it, all matched)."""
+    Returns the three parts, unweighted (the words', the bigrams', the lead's; see
+    :class:`ArticleFeatures`), and whether every query unit matched."""
     n_units = len(weights.units)
     tf_exact = [0] * n_units
     tf_folded = [0] * n_units
@@ -366,20 +367,18 @@ def score_article(article: Scored, weights: QueryWeights, pairs: list[PairWeight
             alternative[i] = m.alternative
     pair_folded, pair_exact = article.adjacent, article.adjacent_exact
     norm = K1 * (1 - B + B * max(length, 1) / max(avg_len, 1.0))
-    score = sum(_typed_score(weights.units[i][alternative[i]], tf_exact[i], tf_folded[i], norm)
+    words = sum(_typed_score(weights.units[i][alternative[i]], tf_exact[i], tf_folded[i], norm)
                 for i in range(n_units) if tf_folded[i])
-    bigrams = BIGRAM_WEIGHT * sum(
-        _typed_score(p, pair_exact[i], pair_folded[i], norm, UNTYPED_BIGRAM_BOOST)
-        for i, p in enumerate(pairs) if p is not None and pair_folded[i])
-    score += bigrams
+    bigrams = sum(_typed_score(p, pair_exact[i], pair_folded[i], norm, UNTYPED_BIGRAM_BOOST)
+                  for i, p in enumerate(pairs) if p is not None and pair_folded[i])
+    lead = 0.0
     if lead_end:
-        lead_score = sum(weights.units[i][m.alternative].folded * saturate(bisect_left(m.starts, lead_end), K1)
-                         for i, m in enumerate(article.matches) if m is not None)
-        lead_score += BIGRAM_WEIGHT * sum(
+        lead = sum(weights.units[i][m.alternative].folded * saturate(bisect_left(m.starts, lead_end), K1)
+                   for i, m in enumerate(article.matches) if m is not None)
+        lead += BIGRAM_WEIGHT * sum(
             p.folded * saturate(sum(1 for q in article.adjacent_at[i] if q < lead_end), K1)
             for i, p in enumerate(pairs) if p is not None and pair_folded[i])
-        score += LEAD_WEIGHT * lead_score
-    return score, bigrams, all(tf_folded) and n_units > 0
+    return words, bigrams, lead, all(tf_folded) and n_units > 0
 
 
 @dataclass
@@ -431,29 +430,61 @@ def longest_run_idf(matches: list[UnitMatch | None], unit_idf: list[float],
     return best
 
 
-def article_evidence(article: Scored, weights: QueryWeights, holding: list[set[int]],
-                     paragraphs: int, stage_one: float, bigrams: float, traits: QueryTraits) -> float:
-    """What an article's score adds to its BM25 (:func:`score_article`, whose bigram part
-    is ``bigrams``): the stage-one score (each query word held at all, by idf); the query
-    words one paragraph holds together; the query's names and numbers held; for a long
-    query, the longest run of consecutive query words, taken back in part (a headline's
-    many bigrams otherwise count one run several times over: measured on VietNews).
-    ``holding``: see :func:`paragraphs_holding`."""
+class ArticleFeatures(NamedTuple):
+    """The evidence an article's score adds up, each part unweighted: BM25 over the whole
+    article (see :func:`score_article`) of the query's words, of its bigrams and of the first
+    paragraph's matches; the stage-one score (each query word held at all, by idf); the idf
+    of the query words that one paragraph holds together; for a long query, the longest run
+    of consecutive query words (a headline's many bigrams otherwise count one run several
+    times over), capped by the bigrams' part; the query's names and its numbers held, as
+    shares of the query's idf. The score is their sum weighted by :data:`ARTICLE_WEIGHTS`;
+    scripts/fit_article_weights.py reads them to fit those weights."""
+
+    words: float
+    bigrams: float
+    lead: float
+    stage_one: float
+    best_paragraph: float
+    run: float
+    names: float
+    numbers: float
+
+
+# Fitted on the VietNews tune sample (scripts/fit_article_weights.py), checked on the eval one.
+ARTICLE_WEIGHTS = ArticleFeatures(words=1.0, bigrams=BIGRAM_WEIGHT, lead=LEAD_WEIGHT,
+                                  stage_one=STAGE_ONE_WEIGHT, best_paragraph=BEST_PARAGRAPH_WEIGHT,
+                                  run=-1.0, names=NAME_WEIGHT, numbers=NUMBER_WEIGHT)
+
+
+def article_features(article: Scored, weights: QueryWeights, pairs: list[PairWeight | None],
+                     length: int, avg_len: float, lead_end: int, holding: list[set[int]],
+                     paragraphs: int, stage_one: float, traits: QueryTraits) -> tuple[ArticleFeatures, bool]:
+    """The :class:`ArticleFeatures` of an article whose paragraphs joined matched as
+    ``article`` (``holding``: see :func:`paragraphs_holding`), and whether it holds every
+    query unit."""
+    words, bigrams, lead, all_matched = score_article(article, weights, pairs, length, avg_len, lead_end)
     unit_idf = matched_idf(article, weights)
     best_paragraph = max(paragraph_sums(holding, unit_idf, paragraphs), default=0.0)
-    score = STAGE_ONE_WEIGHT * stage_one + BEST_PARAGRAPH_WEIGHT * best_paragraph
+    run = 0.0
     if len(weights.units) > LONG_QUERY and bigrams:
-        run = longest_run_idf(article.matches, unit_idf, article.adjacent_at)
-        score -= min(RUN_DISCOUNT * run, RUN_DISCOUNT_CAP * bigrams)
+        run = min(RUN_DISCOUNT * longest_run_idf(article.matches, unit_idf, article.adjacent_at),
+                  RUN_DISCOUNT_CAP * BIGRAM_WEIGHT * bigrams)
     total = weights.total_idf
+    names = numbers = 0.0
     if traits.names:
         typed = sum(max(w.exact for w in weights.units[i]) for i in traits.names)
         if typed:
-            score += NAME_WEIGHT * total * sum(unit_idf[i] for i in traits.names) / typed
+            names = total * sum(unit_idf[i] for i in traits.names) / typed
     if traits.numbers:
         held = sum(1 for i in traits.numbers if article.matches[i] is not None)
-        score += NUMBER_WEIGHT * total * held / len(traits.numbers)
-    return score
+        numbers = total * held / len(traits.numbers)
+    features = ArticleFeatures(words, bigrams, lead, stage_one, best_paragraph, run, names, numbers)
+    return features, all_matched
+
+
+def weighted(features: ArticleFeatures, weights: Sequence[float] = ARTICLE_WEIGHTS) -> float:
+    """An article's score: its features weighted."""
+    return sum(w * f for w, f in zip(weights, features))
 
 
 def excluded(pt: ParagraphTerms, query: ParsedQuery) -> bool:

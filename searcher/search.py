@@ -14,6 +14,7 @@ from array import array
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 
 from whoosh.query import And, Or, Term, TermRange
@@ -22,10 +23,10 @@ from .errors import IndexDamaged
 from .postings import PostingReader, bitmap_and
 from .query import ParsedQuery, mark_exact, parse
 from .bigrams import BigramFrequencies
-from .ranking import (FOLD_WEIGHT, LONG_QUERY, Hits, PairWeight, ParagraphTerms, QueryTraits,
-                      QueryWeights, article_evidence, article_idf, excluded, highlight_spans,
-                      hits_within, idf, paragraph_sums, paragraphs_holding, score_article,
-                      score_hits, unit_hits)
+from .ranking import (FOLD_WEIGHT, LONG_QUERY, ArticleFeatures, Hits, PairWeight, ParagraphTerms,
+                      QueryTraits, QueryWeights, article_features, article_idf, excluded,
+                      highlight_spans, hits_within, idf, paragraph_sums, paragraphs_holding,
+                      score_hits, unit_hits, weighted)
 from .snippets import make_snippet
 from .store import ARTICLE_DOC, PARAGRAPH_DOC, IndexStore, stored_paragraphs
 
@@ -88,6 +89,21 @@ class _Candidate:
     matches: list = field(default_factory=list)
 
 
+@dataclass(slots=True)
+class _ScoredArticle:
+    """A candidate article matched as a whole: what ranking and showing it need."""
+
+    id: str
+    article: "_Article"
+    whole: ParagraphTerms
+    hits: Hits
+    holding: list[set[int]]
+    features: ArticleFeatures
+    all_matched: bool
+    matched: int
+    matches: list
+
+
 @dataclass
 class _Article:
     """An article's live paragraphs in order, their syllables joined into one sequence with
@@ -147,6 +163,11 @@ class _Plan:
     common: list[int]  # units too common to read in stage one
     df_exact: dict[str, int]  # document frequencies of the query's terms, as typed...
     df_folded: dict[str, int]  # ...and folded
+
+
+# Stage one keeps the best-scored documents (or articles), ties broken by their number (or id):
+# never by the order a set happens to hold them in, so answers do not depend on it.
+_SCORE_THEN_ID = itemgetter(1, 0)
 
 
 def _wanted_terms(q: ParsedQuery) -> frozenset[str]:
@@ -485,7 +506,7 @@ class SearchEngine:
         for d in plan.dropped:
             scores.pop(d, None)
         total = len(scores)
-        top = heapq.nlargest(max(CANDIDATES, need * 3), scores.items(), key=lambda kv: kv[1])
+        top = heapq.nlargest(max(CANDIDATES, need * 3), scores.items(), key=_SCORE_THEN_ID)
         cands: list[_Candidate] = []
         is_deleted = self._is_deleted
         wanted = _wanted_terms(q)
@@ -517,35 +538,15 @@ class SearchEngine:
     def _rank_articles(self, q: ParsedQuery, plan: "_Plan", need: int):
         """Stage two for articles: the best candidate articles are scored as wholes over all
         their paragraphs, and shown by their best paragraph."""
-        aplan = self._retrieve(q, None, level="a")
-        top, total = self._candidate_articles(q, plan, aplan, max(ARTICLE_CANDIDATES, need * 2))
-        pairs = self._pairs(q, aplan.df_exact, aplan.df_folded)
-        traits = QueryTraits.of(q)
         wanted = _wanted_terms(q)
-        avg_article = self.avg_len * self.paragraphs / max(self.articles, 1)
+        scored, total = self._scored_articles(q, plan, max(ARTICLE_CANDIDATES, need * 2), wanted)
         ranked: list[_Candidate] = []
         paragraphs: dict[str, tuple[_Article, list[set[int]], Hits]] = {}
-        for a, stage_one in top:
-            art = self._article(a, plan.allowed)
-            if art is None:
-                continue
-            # The whole article at once: one sequence of syllables, matched once; its
-            # paragraphs' matches are cut from it.
-            whole = art.whole(wanted)
-            if excluded(whole, q):
-                continue
-            hits = unit_hits(whole, plan.weights)
-            scored = score_hits(hits, plan.weights, len(whole), self.avg_len)
-            if not scored.matched:
-                continue
-            lead_end = art.length(0) if art.paras[0][1] == 0 else 0
-            length = len(whole) - (len(art.paras) - 1)
-            score, bigrams, all_matched = score_article(scored, aplan.weights, pairs, length, avg_article, lead_end)
-            holding = paragraphs_holding(hits, art.paragraph_at)
-            score += article_evidence(scored, aplan.weights, holding, len(art.starts), stage_one, bigrams, traits)
-            paragraphs[a] = (art, holding, hits)
-            ranked.append(_Candidate(art.paras[0][0], a, art.paras[0][1], whole.text, whole, score,
-                                     all_matched, scored.matched, scored.matches))
+        for s in scored:
+            art = s.article
+            paragraphs[s.id] = (art, s.holding, s.hits)
+            ranked.append(_Candidate(art.paras[0][0], s.id, art.paras[0][1], "", s.whole,
+                                     weighted(s.features), s.all_matched, s.matched, s.matches))
         ranked.sort(key=_order(q), reverse=True)
         # Shown by its best paragraph: worked out for the articles on the pages asked for.
         # Only paragraphs holding the most query words can be the best: only they are scored.
@@ -564,6 +565,50 @@ class SearchEngine:
             best.score, best.all_matched = c.score, c.all_matched
             ranked[i] = best
         return ranked, max(total, len(ranked))
+
+    def _scored_articles(self, q: ParsedQuery, plan: "_Plan", k: int,
+                         wanted: frozenset[str]) -> tuple[list["_ScoredArticle"], int]:
+        """The ``k`` best articles of stage one, each matched as a whole, with the features
+        its score weighs (those holding an excluded word, or no query word, left out); and
+        how many articles matched."""
+        aplan = self._retrieve(q, None, level="a")
+        top, total = self._candidate_articles(q, plan, aplan, k)
+        pairs = self._pairs(q, aplan.df_exact, aplan.df_folded)
+        traits = QueryTraits.of(q)
+        avg_article = self.avg_len * self.paragraphs / max(self.articles, 1)
+        out: list[_ScoredArticle] = []
+        for a, stage_one in top:
+            art = self._article(a, plan.allowed)
+            if art is None:
+                continue
+            # The whole article at once: one sequence of syllables, matched once; its
+            # paragraphs' matches are cut from it.
+            whole = art.whole(wanted)
+            if excluded(whole, q):
+                continue
+            hits = unit_hits(whole, plan.weights)
+            scored = score_hits(hits, plan.weights, len(whole), self.avg_len)
+            if not scored.matched:
+                continue
+            lead_end = art.length(0) if art.paras[0][1] == 0 else 0
+            length = len(whole) - (len(art.paras) - 1)
+            holding = paragraphs_holding(hits, art.paragraph_at)
+            features, all_matched = article_features(scored, aplan.weights, pairs, length, avg_article,
+                                                     lead_end, holding, len(art.starts), stage_one, traits)
+            out.append(_ScoredArticle(a, art, whole, hits, holding, features, all_matched,
+                                      scored.matched, scored.matches))
+        return out, total
+
+    def article_features(self, text: str, k: int = ARTICLE_CANDIDATES) -> list[tuple[str, ArticleFeatures, bool]]:
+        """What ``searcher search --articles`` weighs for its ``k`` candidate articles:
+        (article, features, whether it holds every query word), in stage-one order. For
+        fitting the weights (scripts/fit_article_weights.py) and for explaining a ranking."""
+        q = mark_exact(parse(text), lambda term: self.postings.doc_frequency("syl", term) > 0)
+        if not q.units:
+            return []
+        plan = self._retrieve(q, self._filter_docs(q), with_docs=False)
+        scored, _ = self._scored_articles(q, plan, k, _wanted_terms(q))
+        return [(s.id, s.features, s.all_matched) for s in scored]
 
     def _candidate_articles(self, q: ParsedQuery, plan: "_Plan", aplan: "_Plan",
                             k: int) -> tuple[list[tuple[str, float]], int]:
@@ -601,7 +646,7 @@ class SearchEngine:
         for a, w in compounds.items():
             scores[a] = scores.get(a, 0.0) + STAGE_ONE_COMPOUND_WEIGHT * w
         total = len(scores)
-        pool = dict(heapq.nlargest(ARTICLE_POOL, scores.items(), key=lambda kv: kv[1]))
+        pool = dict(heapq.nlargest(ARTICLE_POOL, scores.items(), key=_SCORE_THEN_ID))
         if aplan.common:
             pool_docs: dict[int, str] = {}  # article document -> article, for the pool
             for a in pool:
@@ -633,7 +678,7 @@ class SearchEngine:
                                 gain[a] = v
                 for a, v in gain.items():
                     pool[a] += v
-        return heapq.nlargest(k, pool.items(), key=lambda kv: kv[1]), total
+        return heapq.nlargest(k, pool.items(), key=_SCORE_THEN_ID), total
 
     def _article(self, article: str, allowed: set[int] | None) -> _Article | None:
         """An article's paragraphs (those ``allowed``) joined; remembered when unfiltered."""

@@ -358,8 +358,29 @@ def test_remembered_document_sets_hold_the_posting_lists_within_their_bound(seed
                 assert got == {d for f in ("syl", "sylf") for d in pr.docs(f, term)}
                 assert pr._set_docs == sum(map(len, pr._sets.values())) <= 40
         small = min((t for t in terms if pr.doc_set(t, "syl")), key=lambda t: len(pr.doc_set(t, "syl")))
-        assert pr.doc_set(small, "syl") is pr.doc_set(small, "syl")  # remembered
+        first = pr.doc_set(small, "syl")
+        assert (small, ("syl",)) in pr._sets and pr.doc_set(small, "syl") == first  # remembered
         big = max(terms, key=lambda t: len(pr.doc_set(t, "syl")))
         assert len(pr.doc_set(big, "syl")) > 40 and (big, ("syl",)) not in pr._sets  # too big to keep
         engine.clear_caches()
         assert pr._set_docs == 0 and not pr._sets
+
+
+def test_article_features_weighted_are_the_article_ranking(seed_index):
+    """The features SearchEngine.article_features gives (what scripts/fit_article_weights.py
+    fits) rank the articles exactly as `--articles` does, once weighted and tiered."""
+    from searcher.query import parse
+    from searcher.ranking import ARTICLE_WEIGHTS, LONG_QUERY, weighted
+    from searcher.search import SearchEngine
+
+    _, index = seed_index
+    with SearchEngine(index) as engine:
+        for text in ["công an nghệ an", "Thùy Dương", "hoi nghi an ninh trat tu",
+                     "Công an tỉnh Nghệ An tổ chức hội nghị triển khai nhiệm vụ bảo đảm an ninh"]:
+            found = engine.article_features(text)
+            assert found and all(len(f) == len(ARTICLE_WEIGHTS) for _, f, _ in found)
+            tiered = len(parse(text).units) <= LONG_QUERY
+            ranked = sorted(found, key=lambda x: (x[2] and tiered, weighted(x[1])), reverse=True)
+            hits = engine.search(text, limit=len(found), articles=True, suggest=False).hits
+            assert [a for a, _, _ in ranked] == [h.article for h in hits], text
+            assert [h.score for h in hits] == [weighted(f) for _, f, _ in ranked]
