@@ -456,7 +456,7 @@ ARTICLE_WEIGHTS = ArticleFeatures(words=1.0, bigrams=BIGRAM_WEIGHT, lead=LEAD_WE
                                   run=-1.0, names=NAME_WEIGHT, numbers=NUMBER_WEIGHT)
 
 
-def article_features(article: Scored, weights: QueryWeights, pairs: list[PairWeight | None],
+def article_evidence(article: Scored, weights: QueryWeights, pairs: list[PairWeight | None],
                      length: int, avg_len: float, lead_end: int, holding: list[set[int]],
                      paragraphs: int, stage_one: float, traits: QueryTraits) -> tuple[ArticleFeatures, bool]:
     """The :class:`ArticleFeatures` of an article whose paragraphs joined matched as

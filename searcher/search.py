@@ -24,7 +24,7 @@ from .postings import PostingReader, bitmap_and
 from .query import ParsedQuery, mark_exact, parse
 from .bigrams import BigramFrequencies
 from .ranking import (FOLD_WEIGHT, LONG_QUERY, ArticleFeatures, Hits, PairWeight, ParagraphTerms,
-                      QueryTraits, QueryWeights, article_features, article_idf, excluded,
+                      QueryTraits, QueryWeights, article_evidence, article_idf, excluded,
                       highlight_spans, hits_within, idf, paragraph_sums, paragraphs_holding,
                       score_hits, unit_hits, weighted)
 from .snippets import make_snippet
@@ -540,19 +540,16 @@ class SearchEngine:
         their paragraphs, and shown by their best paragraph."""
         wanted = _wanted_terms(q)
         scored, total = self._scored_articles(q, plan, max(ARTICLE_CANDIDATES, need * 2), wanted)
-        ranked: list[_Candidate] = []
-        paragraphs: dict[str, tuple[_Article, list[set[int]], Hits]] = {}
-        for s in scored:
-            art = s.article
-            paragraphs[s.id] = (art, s.holding, s.hits)
-            ranked.append(_Candidate(art.paras[0][0], s.id, art.paras[0][1], "", s.whole,
-                                     weighted(s.features), s.all_matched, s.matched, s.matches))
+        ranked = [_Candidate(s.article.paras[0][0], s.id, s.article.paras[0][1], "", s.whole,
+                             weighted(s.features), s.all_matched, s.matched, s.matches) for s in scored]
         ranked.sort(key=_order(q), reverse=True)
         # Shown by its best paragraph: worked out for the articles on the pages asked for.
         # Only paragraphs holding the most query words can be the best: only they are scored.
+        by_id = {s.id: s for s in scored}
         for i, c in enumerate(ranked[:need]):
-            art, holding, hits = paragraphs[c.article]
-            counts = paragraph_sums(holding, [1] * len(holding), len(art.starts))
+            s = by_id[c.article]
+            art, hits = s.article, s.hits
+            counts = paragraph_sums(s.holding, [1] * len(s.holding), len(art.starts))
             most = max(counts)
             best = None
             for k, n in enumerate(counts):
@@ -593,7 +590,7 @@ class SearchEngine:
             lead_end = art.length(0) if art.paras[0][1] == 0 else 0
             length = len(whole) - (len(art.paras) - 1)
             holding = paragraphs_holding(hits, art.paragraph_at)
-            features, all_matched = article_features(scored, aplan.weights, pairs, length, avg_article,
+            features, all_matched = article_evidence(scored, aplan.weights, pairs, length, avg_article,
                                                      lead_end, holding, len(art.starts), stage_one, traits)
             out.append(_ScoredArticle(a, art, whole, hits, holding, features, all_matched,
                                       scored.matched, scored.matches))
