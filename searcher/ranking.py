@@ -348,14 +348,14 @@ def _typed_score(w: ClauseWeight | PairWeight, tf_exact: float, tf_folded: float
 
 
 def score_article(article: Scored, weights: QueryWeights, pairs: list[PairWeight | None],
-                  length: int, avg_len: float, lead_end: int = 0) -> tuple[float, float, float, bool]:
+                  length: int, avg_len: float, lead_end: int = 0) -> tuple[float, float, float]:
     """An article's score as one document: BM25 over the whole article (``article``: the
     matches of its paragraphs joined into one sequence) with article-level
     idf (``weights``) of the query words and of the bigrams consecutive query words form
     (``pairs``), as typed and with any diacritics, plus the same for the first paragraph
     (the title, or the lead: positions before ``lead_end``) without length normalization.
     Returns the three parts, unweighted (the words', the bigrams', the lead's; see
-    :class:`ArticleFeatures`), and whether every query unit matched."""
+    :class:`ArticleFeatures`)."""
     n_units = len(weights.units)
     tf_exact = [0] * n_units
     tf_folded = [0] * n_units
@@ -378,7 +378,7 @@ def score_article(article: Scored, weights: QueryWeights, pairs: list[PairWeight
         lead += BIGRAM_WEIGHT * sum(
             p.folded * saturate(sum(1 for q in article.adjacent_at[i] if q < lead_end), K1)
             for i, p in enumerate(pairs) if p is not None and pair_folded[i])
-    return words, bigrams, lead, all(tf_folded) and n_units > 0
+    return words, bigrams, lead
 
 
 @dataclass
@@ -458,11 +458,10 @@ ARTICLE_WEIGHTS = ArticleFeatures(words=1.0, bigrams=BIGRAM_WEIGHT, lead=LEAD_WE
 
 def article_evidence(article: Scored, weights: QueryWeights, pairs: list[PairWeight | None],
                      length: int, avg_len: float, lead_end: int, holding: list[set[int]],
-                     paragraphs: int, stage_one: float, traits: QueryTraits) -> tuple[ArticleFeatures, bool]:
+                     paragraphs: int, stage_one: float, traits: QueryTraits) -> ArticleFeatures:
     """The :class:`ArticleFeatures` of an article whose paragraphs joined matched as
-    ``article`` (``holding``: see :func:`paragraphs_holding`), and whether it holds every
-    query unit."""
-    words, bigrams, lead, all_matched = score_article(article, weights, pairs, length, avg_len, lead_end)
+    ``article`` (``holding``: see :func:`paragraphs_holding`)."""
+    words, bigrams, lead = score_article(article, weights, pairs, length, avg_len, lead_end)
     unit_idf = matched_idf(article, weights)
     best_paragraph = max(paragraph_sums(holding, unit_idf, paragraphs), default=0.0)
     run = 0.0
@@ -478,8 +477,7 @@ def article_evidence(article: Scored, weights: QueryWeights, pairs: list[PairWei
     if traits.numbers:
         held = sum(1 for i in traits.numbers if article.matches[i] is not None)
         numbers = total * held / len(traits.numbers)
-    features = ArticleFeatures(words, bigrams, lead, stage_one, best_paragraph, run, names, numbers)
-    return features, all_matched
+    return ArticleFeatures(words, bigrams, lead, stage_one, best_paragraph, run, names, numbers)
 
 
 def weighted(features: ArticleFeatures, weights: Sequence[float] = ARTICLE_WEIGHTS) -> float:

@@ -24,7 +24,7 @@ from .postings import PostingReader, bitmap_and
 from .query import ParsedQuery, mark_exact, parse
 from .bigrams import BigramFrequencies
 from .ranking import (FOLD_WEIGHT, LONG_QUERY, ArticleFeatures, Hits, PairWeight, ParagraphTerms,
-                      QueryTraits, QueryWeights, article_evidence, article_idf, excluded,
+                      QueryTraits, QueryWeights, Scored, article_evidence, article_idf, excluded,
                       highlight_spans, hits_within, idf, paragraph_sums, paragraphs_holding,
                       score_hits, unit_hits, weighted)
 from .snippets import make_snippet
@@ -97,11 +97,9 @@ class _ScoredArticle:
     article: "_Article"
     whole: ParagraphTerms
     hits: Hits
+    scored: Scored  # its matches as one text
     holding: list[set[int]]
     features: ArticleFeatures
-    all_matched: bool
-    matched: int
-    matches: list
 
 
 @dataclass
@@ -540,8 +538,8 @@ class SearchEngine:
         their paragraphs, and shown by their best paragraph."""
         wanted = _wanted_terms(q)
         scored, total = self._scored_articles(q, plan, max(ARTICLE_CANDIDATES, need * 2), wanted)
-        ranked = [_Candidate(s.article.paras[0][0], s.id, s.article.paras[0][1], "", s.whole,
-                             weighted(s.features), s.all_matched, s.matched, s.matches) for s in scored]
+        ranked = [_Candidate(s.article.paras[0][0], s.id, s.article.paras[0][1], "", s.whole, weighted(s.features),
+                             s.scored.all_matched, s.scored.matched, s.scored.matches) for s in scored]
         ranked.sort(key=_order(q), reverse=True)
         # Shown by its best paragraph: worked out for the articles on the pages asked for.
         # Only paragraphs holding the most query words can be the best: only they are scored.
@@ -590,10 +588,9 @@ class SearchEngine:
             lead_end = art.length(0) if art.paras[0][1] == 0 else 0
             length = len(whole) - (len(art.paras) - 1)
             holding = paragraphs_holding(hits, art.paragraph_at)
-            features, all_matched = article_evidence(scored, aplan.weights, pairs, length, avg_article,
-                                                     lead_end, holding, len(art.starts), stage_one, traits)
-            out.append(_ScoredArticle(a, art, whole, hits, holding, features, all_matched,
-                                      scored.matched, scored.matches))
+            features = article_evidence(scored, aplan.weights, pairs, length, avg_article, lead_end,
+                                        holding, len(art.starts), stage_one, traits)
+            out.append(_ScoredArticle(a, art, whole, hits, scored, holding, features))
         return out, total
 
     def article_features(self, text: str, k: int = ARTICLE_CANDIDATES) -> list[tuple[str, ArticleFeatures, bool]]:
@@ -605,7 +602,7 @@ class SearchEngine:
             return []
         plan = self._retrieve(q, self._filter_docs(q), with_docs=False)
         scored, _ = self._scored_articles(q, plan, k, _wanted_terms(q))
-        return [(s.id, s.features, s.all_matched) for s in scored]
+        return [(s.id, s.features, s.scored.all_matched) for s in scored]
 
     def _candidate_articles(self, q: ParsedQuery, plan: "_Plan", aplan: "_Plan",
                             k: int) -> tuple[list[tuple[str, float]], int]:
