@@ -144,7 +144,6 @@ class Repl:
     def open(self, arg: str) -> None:
         """Hit N's whole article, query words highlighted; paged when longer than the screen."""
         from .output import highlighted
-        from .query import mark_exact, parse
         from .ranking import ParagraphTerms, highlight_spans, UnitMatch
 
         if not arg.isdigit() or int(arg) not in self.state.hits:
@@ -152,8 +151,7 @@ class Repl:
             raise SearcherError(f":open takes the number of a hit shown"
                                 f"{f' ({shown[0]}–{shown[-1]})' if shown else ''}")
         hit = self.state.hits[int(arg)]
-        q = mark_exact(parse(self.state.query or ""),
-                       lambda t: self.engine.postings.doc_frequency("syl", t) > 0)
+        q = self.engine.parse_query(self.state.query or "")
         meta = self.engine.article_meta(hit.article)
         lines = [click.style(safe(meta.get("title", "")), bold=True) if self.colour else safe(meta.get("title", "")),
                  " · ".join(x for x in (meta.get("date"), safe(hit.article)) if x), ""]

@@ -373,11 +373,16 @@ class SearchEngine:
                                   first.exact or second.exact))
         return out
 
+    def parse_query(self, text: str) -> ParsedQuery:
+        """``text`` read as a query, its words typed with marks told apart by whether the
+        index holds them so spelled (see :func:`searcher.query.mark_exact`)."""
+        return mark_exact(parse(text), lambda term: self.postings.doc_frequency("syl", term) > 0)
+
     def search(self, text: str, limit: int = 10, page: int = 1, articles: bool = False,
                suggest: bool = True) -> SearchResult:
         """Rank paragraphs (or articles) for ``text``; ``page`` counts from 1."""
         t0 = time.perf_counter()
-        q = mark_exact(parse(text), lambda term: self.postings.doc_frequency("syl", term) > 0)
+        q = self.parse_query(text)
         limit = max(1, limit)
         page = max(1, page)
         ranked, total = self._rank(q, need=limit * page, articles=articles)
@@ -597,7 +602,7 @@ class SearchEngine:
         """What ``searcher search --articles`` weighs for its ``k`` candidate articles:
         (article, features, whether it holds every query word), in stage-one order. For
         fitting the weights (scripts/fit_article_weights.py) and for explaining a ranking."""
-        q = mark_exact(parse(text), lambda term: self.postings.doc_frequency("syl", term) > 0)
+        q = self.parse_query(text)
         if not q.units:
             return []
         plan = self._retrieve(q, self._filter_docs(q), with_docs=False)
