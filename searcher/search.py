@@ -657,17 +657,8 @@ class SearchEngine:
             # Document d is bit d & 7 of byte d >> 3 in a bitmap: worked out once per article.
             probes = [(d >> 3, 1 << (d & 7), a) for d, a in pool_docs.items()]
             for i in aplan.common:
-                alternatives = aplan.weights.units[i]
-                if len(alternatives) == 1:  # the common case: no best alternative to pick
-                    w = alternatives[0]
-                    typed, anyway = self._clause_bitmaps(w.clause)
-                    exact, other = w.exact, FOLD_WEIGHT * w.folded
-                    for byte, bit, a in probes:
-                        if anyway[byte] & bit:
-                            pool[a] += exact if typed is None or typed[byte] & bit else other
-                    continue
                 gain: dict[str, float] = {}  # the best alternative's, per article
-                for w in alternatives:
+                for w in aplan.weights.units[i]:
                     typed, anyway = self._clause_bitmaps(w.clause)
                     other = FOLD_WEIGHT * w.folded
                     for byte, bit, a in probes:
