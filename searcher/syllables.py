@@ -145,11 +145,17 @@ def syllable_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def _one_syllable(run: str) -> bool:
+    """A word run is one syllable as it is (letters and digits, or a number); otherwise
+    (a code, an address) its parts are: what the analyzer's syllable stream does."""
+    return run.isalnum() or _DIGITS_AND_SEPARATORS.fullmatch(run) is not None
+
+
 def _spans_of_runs(runs, offset: int) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for r in runs:
         s, start = r.group(), offset + r.start()
-        if s.isalnum() or _DIGITS_AND_SEPARATORS.fullmatch(s):
+        if _one_syllable(s):
             out.append((start, start + len(s)))
         else:
             out.extend((start + part.start(), start + part.end()) for part in _PART.finditer(s))
@@ -159,7 +165,7 @@ def _spans_of_runs(runs, offset: int) -> list[tuple[int, int]]:
 def _surfaces_of_runs(runs: list[str]) -> list[str]:
     out: list[str] = []
     for s in runs:
-        if s.isalnum() or _DIGITS_AND_SEPARATORS.fullmatch(s):
+        if _one_syllable(s):
             out.append(s)
         else:
             out.extend(_PART.findall(s))
