@@ -29,7 +29,7 @@ SETS = ("titles", "nodia", "abstracts")
 
 
 def load_committed(ref: str, folder: Path):
-    """The `searcher.search` module of commit ``ref``, loaded under its own name and then
+    """The `searcher.search` module (or package) of commit ``ref``, loaded under its own name and then
     moved out of the way, so that the working tree's package can be imported next."""
     archive = folder / "searcher.tar"
     with archive.open("wb") as out:
@@ -43,12 +43,15 @@ def load_committed(ref: str, folder: Path):
     sys.path.insert(0, str(folder))
     try:
         search = importlib.import_module("searcher.search")
-        store = importlib.import_module("searcher.store")
+        try:  # the package split by layer, or the flat one before it
+            schema = importlib.import_module("searcher.index").SCHEMA_VERSION
+        except (ImportError, AttributeError):
+            schema = importlib.import_module("searcher.store").SCHEMA_VERSION
     finally:
         sys.path.remove(str(folder))
         for name in [n for n in sys.modules if n == "searcher" or n.startswith("searcher.")]:
             del sys.modules[name]
-    return search, store.SCHEMA_VERSION
+    return search, schema
 
 
 def main() -> None:
@@ -68,7 +71,7 @@ def main() -> None:
         old_search, old_schema = load_committed(args.against, Path(tmp))
         import eval_relevance as ev  # imports the working tree's package
         from searcher.search import SearchEngine
-        from searcher.store import SCHEMA_VERSION
+        from searcher.index import SCHEMA_VERSION
 
         if old_schema != SCHEMA_VERSION:
             die(f"{args.against} reads index schema {old_schema}, the working tree {SCHEMA_VERSION}: "

@@ -37,9 +37,8 @@ from shared_data import PROJECT, SHARED, die, median, percentile, unpacked
 
 sys.path.insert(0, str(PROJECT))
 
-from searcher.indexer import update_index  # noqa: E402
+from searcher.index import SCHEMA_VERSION, IndexStore, update_index  # noqa: E402
 from searcher.search import SearchEngine  # noqa: E402
-from searcher.store import SCHEMA_VERSION, IndexStore  # noqa: E402
 
 CACHE = Path(tempfile.gettempdir()) / "searcher-eval"
 

@@ -44,8 +44,7 @@ def pyvi_words(raw: str) -> list[list[str]]:
 
 
 def our_words(raw: str) -> list[list[str]]:
-    from searcher.analysis import word_spans
-    from searcher.syllables import PUNCT, split_units
+    from searcher.analysis import split_units, word_spans
 
     compounds = {(w.start, w.end) for w in word_spans(raw) if len(w.syllables) > 1}
     covered = [(s, e) for s, e in compounds]

@@ -1,10 +1,10 @@
-"""Fit the weights of article ranking (searcher.ranking.ARTICLE_WEIGHTS) on the VietNews tune
+"""Fit the weights of article ranking (searcher.search.features.ARTICLE_WEIGHTS) on the VietNews tune
 sample, and check them on the eval sample.
 
     python scripts/fit_article_weights.py [--queries 3000] [--rounds 3] [--trees] [--shared PATH]
 
 `searcher search --articles` scores each of its 40 candidate articles as a weighted sum of
-features (searcher.ranking.ArticleFeatures). This reads the features of every candidate
+features (searcher.search.features.ArticleFeatures). This reads the features of every candidate
 once, for every query of both samples in the three forms (titles, titles without
 diacritics, abstracts; `--queries` per sample), through SearchEngine.article_features. Then
 it fits the weights by coordinate ascent on the mean MRR@10 of the three forms over the tune
@@ -34,9 +34,7 @@ def read_groups(shared: Path, split: str, n_queries: int):
     are tiered (short queries: those holding every word first), whether measured."""
     import numpy as np
     import eval_relevance as ev
-    from searcher.query import parse
-    from searcher.ranking import LONG_QUERY, ArticleFeatures
-    from searcher.search import SearchEngine
+    from searcher.search import LONG_QUERY, ArticleFeatures, SearchEngine, parse_query
 
     _, queries, _, index = ev.prepared_vietnews(shared, n_queries, split)
     measured = {q["qid"] for q in ev.vietnews_sample(shared, 3000, 500, split)[1]} if split == "eval" else set()
@@ -45,7 +43,7 @@ def read_groups(shared: Path, split: str, n_queries: int):
         for n, q in enumerate(queries):
             for form, text in zip(FORMS, (q["title"], ev.strip_diacritics(q["title"]), q["abstract"])):
                 found = engine.article_features(text)
-                tiered = len(parse(text).units) <= LONG_QUERY
+                tiered = len(parse_query(text).units) <= LONG_QUERY
                 X = np.array([f for _, f, _ in found], dtype=float).reshape(len(found), len(ArticleFeatures._fields))
                 target = np.array([a == q["article"] for a, _, _ in found], dtype=bool)
                 tier = np.array([tiered and all_matched for _, _, all_matched in found], dtype=float)
@@ -128,7 +126,7 @@ def main() -> None:
         import numpy as np  # noqa: F401
     except ImportError:
         die("numpy is needed (it comes with pyvi's dependencies)")
-    from searcher.ranking import ARTICLE_WEIGHTS, ArticleFeatures
+    from searcher.search import ARTICLE_WEIGHTS, ArticleFeatures
 
     shared = Path(args.shared)
     tune = read_groups(shared, "tune", args.queries)

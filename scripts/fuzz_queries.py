@@ -81,12 +81,12 @@ def main() -> None:
     print(f"one-shot `searcher search`: {ran} queries, {oneshot_tb} tracebacks, "
           f"{oneshot_bad} exits other than 0/1")
 
-    from searcher.cli import Settings
-    from searcher.repl import Repl
+    from searcher.ui.session import Settings
+    from searcher.ui.repl import Repl
     from searcher.search import SearchEngine
 
     out = io.StringIO()
-    repl = Repl(Settings(Path(args.corpus), Path(index)), lambda: SearchEngine(Path(index)), out=out, colour=True)
+    repl = Repl(Settings(Path(args.corpus), Path(index)), SearchEngine(Path(index)), out=out, colour=True)
     repl_tb, times = 0, []
     for q in qs:
         t = time.perf_counter()

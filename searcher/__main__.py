@@ -1,4 +1,4 @@
 """`python -m searcher`: the same as the `searcher` command."""
-from .cli import main
+from .ui.cli import main
 
 main()

@@ -81,7 +81,7 @@ def is_byline(line: str) -> bool:
     )
 
 
-def parse(text: str, article: str) -> Article:
+def parse_article(text: str, article: str) -> Article:
     """Split decoded text into the header date and paragraphs."""
     date = None
     m = _HEADER.match(text)
@@ -130,7 +130,7 @@ def load(stat: FileStat) -> Article:
         raise SkippedFile(f"unreadable ({exc.strerror or exc})") from None
     if not data.strip():
         raise SkippedFile("empty file")
-    art = parse(decode(data), stat.article)
+    art = parse_article(decode(data), stat.article)
     if not art.paragraphs:
         raise SkippedFile("no text")
     art.sha1 = hashlib.sha1(data).hexdigest()

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from searcher.analysis import (
     VietnameseTokenizer, analyze, syllable_analyzer, syllable_units, word_analyzer, word_spans,
 )
-from searcher.cli import cli
-from searcher.normalize import fold_term, normalize_term
+from searcher.ui.cli import cli
+from searcher.analysis import fold_term, normalize_term
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -176,7 +176,7 @@ def test_word_spans_cover_whole_syllables():
 def test_syllable_surfaces_and_spans_are_the_syllable_stream(text):
     """The fast scans that re-ranking (surfaces) and highlighting (spans) use give what the
     analyzer's syllable stream holds."""
-    from searcher.syllables import syllable_spans, syllable_surfaces
+    from searcher.analysis import syllable_spans, syllable_surfaces
 
     units = syllable_units(text)
     assert syllable_surfaces(text) == [u.surface for u in units]
@@ -189,15 +189,15 @@ def test_syllable_surfaces_and_spans_are_the_syllable_stream(text):
 def test_units_token_by_token_are_the_units_of_one_scan(text):
     """Scanning token by token (the fast path, for text without addresses) gives what one
     scan of the whole text with the full pattern gives; `A://0` may be an address."""
-    from searcher.syllables import _UNIT, _scan_units, split_units
+    from searcher.analysis import scan_units, split_units
 
-    assert list(split_units(text)) == list(_scan_units(_UNIT, text))
+    assert list(split_units(text)) == list(scan_units(text))
 
 
 @given(st.text(alphabet=st.sampled_from(list("aăâbcdđeêoôơuưy AĐƠ09.,-/:&@_()>=\u0301\u0323\u00a0\u200b\n\t\x1c|")),
                max_size=80))
 @settings(max_examples=300, deadline=None)
 def test_unit_kinds_are_the_units_without_offsets(text):
-    from searcher.syllables import split_units, unit_kinds
+    from searcher.analysis import split_units, unit_kinds
 
     assert unit_kinds(text) == [(u.surface, u.kind) for u in split_units(text)]

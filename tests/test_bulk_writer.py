@@ -15,15 +15,13 @@ from hypothesis import given, settings, strategies as st
 from whoosh.filedb.compound import CompoundStorage
 from whoosh.filedb.filestore import FileStorage
 
-from conftest import SEEDS, Searcher
-from test_index import PROJECT, _answers, _big_corpus, _postings
+from helpers import PROJECT, SEEDS, Searcher, all_postings, big_corpus, search_answers
 from searcher.analysis import index_terms
-from searcher.article_writer import Task, article_document, article_meta, paragraph_documents
-from searcher.bigrams import BigramCounts, size_for
-from searcher.bulk_writer import SegmentBuilder, commit_with_segments
+from searcher.index.article_writer import article_document, article_meta, paragraph_documents
+from searcher.index.whoosh.bulk_writer import SegmentBuilder, commit_with_segments
 from searcher.corpus import load, scan
-from searcher.indexer import update_index
-from searcher.store import IndexStore, make_schema
+from searcher.index.indexer import update_index
+from searcher.index.store import IndexStore, make_schema
 
 
 def _documents(corpus: Path) -> list[tuple[dict, dict]]:
@@ -70,16 +68,17 @@ def _posting_files(index: Path) -> dict[str, bytes]:
             for name in files.list() if name.endswith((".pst", ".trm"))}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("spill", [None, 2000])
 def test_bulk_writer_writes_what_whoosh_writes(corpus, tmp_path, spill):
     """Also with postings spilled to sorted runs on disk every 2,000 (merged back term by
     term)."""
-    _big_corpus(corpus, 150)  # common terms in more than one block of 128 postings
+    big_corpus(corpus, 150)  # common terms in more than one block of 128 postings
     docs = _documents(corpus)
 
     whoosh_store = IndexStore(tmp_path / "whoosh")
     ix = whoosh_store.create("main_0001")
-    writer = ix.writer(limitmb=1)  # spills sorted runs to disk (searcher.whoosh_compact)
+    writer = ix.writer(limitmb=1)  # spills sorted runs to disk (searcher.index.whoosh.compact)
     for fields, _ in docs:
         writer.add_document(**fields)
     writer.commit()
@@ -91,7 +90,7 @@ def test_bulk_writer_writes_what_whoosh_writes(corpus, tmp_path, spill):
                SegmentBuilder(ix.storage, ix.indexname, ix.schema, spill_postings=spill))
     for fields, terms in docs:
         builder.add_document(fields, terms)
-    runs = len(builder._runs)
+    runs = builder.runs_spilled
     assert runs == 0 if spill is None else runs > 50
     writer = ix.writer()
     commit_with_segments(writer, [builder.finish()], merge=False)
@@ -131,22 +130,24 @@ def test_index_terms_on_the_seed_paragraphs():
             _analyzed("syl", text), _analyzed("sylf", text), _analyzed("wordf", text))
 
 
+@pytest.mark.slow
 def test_worker_processes_build_what_one_process_builds(corpus, tmp_path):
-    _big_corpus(corpus, 300)
+    big_corpus(corpus, 300)
     one = update_index(corpus, IndexStore(tmp_path / "one"), procs=1)
     two = update_index(corpus, IndexStore(tmp_path / "two"), procs=2)
     assert one.summary().split(" in ")[0] == two.summary().split(" in ")[0]
-    assert _postings(tmp_path / "one") == _postings(tmp_path / "two")
+    assert all_postings(tmp_path / "one") == all_postings(tmp_path / "two")
     assert ((tmp_path / "one" / "main_0001.bigrams").read_bytes()[8:]
             == (tmp_path / "two" / "main_0001.bigrams").read_bytes()[8:])
-    assert _answers(corpus, tmp_path / "one") == _answers(corpus, tmp_path / "two")
+    assert search_answers(corpus, tmp_path / "one") == search_answers(corpus, tmp_path / "two")
     ix = IndexStore(tmp_path / "two").open()
     assert len(ix._segments()) >= 2  # one per worker
 
 
+@pytest.mark.slow
 def test_worker_processes_update_an_index(corpus, tmp_path):
     """A parallel update replaces changed articles, refreshes touched ones, removes gone ones."""
-    _big_corpus(corpus, 300)
+    big_corpus(corpus, 300)
     index = tmp_path / "index"
     update_index(corpus, IndexStore(index), procs=2)
     changed = sorted(corpus.glob("bulk1/*.txt"))
@@ -160,8 +161,8 @@ def test_worker_processes_update_an_index(corpus, tmp_path):
     assert (report.added, report.updated, report.removed) == (0, len(changed), 100)
     fresh = update_index(corpus, IndexStore(tmp_path / "fresh"), procs=1)
     assert report.articles == fresh.articles and report.paragraphs == fresh.paragraphs
-    live = {term: docs for term, docs in _postings(index).items() if docs}  # not deleted ones
-    assert live == _postings(tmp_path / "fresh")
+    live = {term: docs for term, docs in all_postings(index).items() if docs}  # not deleted ones
+    assert live == all_postings(tmp_path / "fresh")
     assert Searcher(corpus, index).json("zzqcanhcut")["total"] == len(changed)
 
 
@@ -176,8 +177,8 @@ def _update_with_workers(corpus: Path, index: Path) -> tuple[list, subprocess.Po
     """Index the seeds, add 1,500 articles and start `searcher index` on them: the answers
     before, the running update (in its own session) and its worker processes."""
     assert Searcher(corpus, index).run("index").exit_code == 0
-    before = _answers(corpus, index)
-    _big_corpus(corpus, 1500)
+    before = search_answers(corpus, index)
+    big_corpus(corpus, 1500)
     cmd = [sys.executable, "-m", "searcher", "--corpus", str(corpus), "--index", str(index), "index"]
     proc = subprocess.Popen(cmd, env={**os.environ, "PYTHONPATH": str(PROJECT)},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -191,6 +192,7 @@ def _update_with_workers(corpus: Path, index: Path) -> tuple[list, subprocess.Po
     return before, proc, workers
 
 
+@pytest.mark.slow
 def test_a_worker_killed_fails_the_build_and_keeps_the_index(corpus, tmp_path):
     index = tmp_path / "index"
     before, proc, workers = _update_with_workers(corpus, index)
@@ -198,11 +200,12 @@ def test_a_worker_killed_fails_the_build_and_keeps_the_index(corpus, tmp_path):
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 2
     assert err.strip().splitlines() == ["searcher: an indexing process ended unexpectedly (exit code -9)"]
-    assert _answers(corpus, index) == before
+    assert search_answers(corpus, index) == before
     final = Searcher(corpus, index).run("index")
     assert final.exit_code == 0 and "1,505 articles" in final.stdout
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_the_workers_and_keeps_the_index(corpus, tmp_path):
     index = tmp_path / "index"
     before, proc, workers = _update_with_workers(corpus, index)
@@ -213,9 +216,10 @@ def test_ctrl_c_stops_the_workers_and_keeps_the_index(corpus, tmp_path):
     time.sleep(0.5)
     assert all(not Path(f"/proc/{w}").exists() or "zombie" in Path(f"/proc/{w}/status").read_text()
                for w in workers)
-    assert _answers(corpus, index) == before
+    assert search_answers(corpus, index) == before
 
 
+@pytest.mark.slow
 def test_workers_stop_when_the_update_is_killed(corpus, tmp_path):
     """kill -9 of the update alone (not its process group): its workers notice and exit
     rather than index on for nobody."""
@@ -228,6 +232,6 @@ def test_workers_stop_when_the_update_is_killed(corpus, tmp_path):
         time.sleep(0.1)
     assert not [w for w in workers if Path(f"/proc/{w}").exists()
                 and "zombie" not in Path(f"/proc/{w}/status").read_text()]
-    assert _answers(corpus, index) == before
+    assert search_answers(corpus, index) == before
     assert Searcher(corpus, index).run("index").exit_code == 0
     assert not [p for p in index.iterdir() if ".run" in p.name]

@@ -11,10 +11,10 @@ import time
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from conftest import Searcher
+from helpers import Searcher
 from fuzzing import queries
-from searcher.cli import Settings
-from searcher.repl import Repl
+from searcher.ui.session import Settings
+from searcher.ui.repl import Repl
 from searcher.search import SearchEngine
 
 
@@ -36,7 +36,7 @@ def test_fuzzed_queries_through_the_cli(seeds, query):
 def repl(seed_index):
     corpus_dir, index_dir = seed_index
     out = io.StringIO()
-    r = Repl(Settings(corpus_dir, index_dir), lambda: SearchEngine(index_dir), out=out, colour=True)
+    r = Repl(Settings(corpus_dir, index_dir), SearchEngine(index_dir), out=out, colour=True)
     yield r, out
     r.engine.close()
 
@@ -86,7 +86,7 @@ def test_repl_open_escapes_article_text(corpus, tmp_path):
     index = tmp_path / "index"
     assert Searcher(corpus, index).run("index").exit_code == 0
     out = io.StringIO()
-    r = Repl(Settings(corpus, index), lambda: SearchEngine(index), out=out, colour=True)
+    r = Repl(Settings(corpus, index), SearchEngine(index), out=out, colour=True)
     r.handle("Quảng Ninh")
     r.handle(":open 1")
     r.engine.close()
@@ -122,6 +122,7 @@ def tiny_disk(tmp_path):
     subprocess.run(["umount", str(mnt)], capture_output=True)
 
 
+@pytest.mark.slow
 def test_full_disk_fails_cleanly_and_keeps_the_index(corpus, tiny_disk):
     s = Searcher(corpus, tiny_disk / "index")
     assert s.run("index").exit_code == 0

@@ -12,11 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEEDS, Searcher
-from searcher.store import POINTER, IndexStore
-
-PROJECT = Path(__file__).resolve().parent.parent
-
+from helpers import PROJECT, Searcher, big_corpus, search_answers
+from searcher.index import POINTER, IndexStore
 
 def texts(s: Searcher, *query: str) -> list[str]:
     return [h["text"] for h in s.json(*query, extra=("--limit", "50"))["hits"]]
@@ -140,38 +137,15 @@ def test_index_from_another_schema_version(corpus, tmp_path):
     assert s.run("search", "Nghệ An").exit_code == 0
 
 
-def _big_corpus(folder: Path, copies: int) -> None:
-    """Many distinct articles made from the seeds (each copy gets its own word)."""
-    seeds = sorted(SEEDS.glob("*.txt"))
-    for i in range(copies):
-        src = seeds[i % len(seeds)]
-        text = src.read_text(encoding="utf-8")
-        (folder / f"bulk{i // 100}").mkdir(exist_ok=True)
-        (folder / f"bulk{i // 100}" / f"copy{i}.txt").write_text(
-            text + f"\nMã số bài viết số{i}\n", encoding="utf-8")
-
-
-QUERIES = ["cong an nghe an", "Thùy Dương", "Gia Lai", '"phong trào toàn dân"', "hoạt động"]
-
-
-def _answers(corpus: Path, index: Path) -> list:
-    s = Searcher(corpus, index)
-    out = []
-    for q in QUERIES:
-        data = s.json(q, extra=("--limit", "20"))
-        out.append((data["total"], [(h["article"], h["paragraph"], h["text"], h["highlights"])
-                                    for h in data["hits"]]))
-    return out
-
-
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", ["update", "rebuild"])
 def test_kill_9_part_way_leaves_the_previous_index_answering(corpus, tmp_path, mode):
     index = tmp_path / "index"
     assert Searcher(corpus, index).run("index").exit_code == 0
-    before = _answers(corpus, index)
+    before = search_answers(corpus, index)
     # Long enough that every kill below lands before the commit (600 articles took 1.7 s
     # after the build got faster, and a kill at 2.4 s then found the new index committed).
-    _big_corpus(corpus, 2000)
+    big_corpus(corpus, 2000)
     cmd = [sys.executable, "-m", "searcher", "--corpus", str(corpus), "--index", str(index), "index"]
     if mode == "rebuild":
         cmd.append("--rebuild")
@@ -187,7 +161,7 @@ def test_kill_9_part_way_leaves_the_previous_index_answering(corpus, tmp_path, m
         proc.wait()
         if proc.returncode == 0:
             break  # finished before the kill: the new index is complete
-        assert _answers(corpus, index) == before
+        assert search_answers(corpus, index) == before
     assert killed, "the build finished before any kill; make the corpus bigger"
     # The next update recovers on its own and sees everything.
     final = Searcher(corpus, index).run("index")
@@ -224,8 +198,8 @@ def test_damaged_index_says_rebuild_and_index_recovers(corpus, tmp_path, damage)
 
 
 def _sketch_and_recount(index: Path):
-    from searcher.bigrams import BYTES_PER_COUNTER, BigramCounts
-    from searcher.indexer import count_bigrams
+    from searcher.index.bigrams import BYTES_PER_COUNTER, BigramCounts
+    from searcher.index.indexer import count_bigrams
 
     store = IndexStore(index)
     ix = store.open()
@@ -239,7 +213,7 @@ def _sketch_and_recount(index: Path):
 def test_bigram_counts_follow_updates_and_count_articles(corpus, tmp_path):
     """The sketch after adds, changes and removals equals a count from scratch, and a
     bigram's count is the number of articles holding it (few bigrams: no collisions)."""
-    from searcher.bigrams import BigramFrequencies
+    from searcher.index.bigrams import BigramFrequencies
 
     s = Searcher(corpus, tmp_path / "index")
     assert s.run("index").exit_code == 0
@@ -276,19 +250,3 @@ def test_missing_or_stale_bigram_counts_are_counted_again(corpus, tmp_path):
     assert s.run("index").exit_code == 0
     assert path.read_bytes() == good
     assert s.json("cong", "an", "nghe", "an", extra=("--articles",))["hits"] == before["hits"]
-
-
-def _postings(index: Path) -> dict:
-    ix = IndexStore(index).open()
-    with ix.reader() as r:
-        texts = {d: (f.get("para"), f.get("text"), repr(f.get("meta"))) for d, f in r.iter_docs()}
-        out = {}
-        for fieldname in ("syl", "sylf", "wordf", "asyl", "asylf"):
-            for term in r.field_terms(fieldname):
-                m = r.postings(fieldname, term)
-                items = []
-                while m.is_active():
-                    items.append((texts[m.id()], m.weight(), r.doc_field_length(m.id(), fieldname)))
-                    m.next()
-                out[fieldname, term] = sorted(items, key=repr)
-    return out

@@ -13,9 +13,9 @@ from prompt_toolkit.document import Document
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from searcher.cli import Settings
-from searcher.completion import SearchCompleter, Vocabulary
-from searcher.repl import Repl
+from searcher.ui.session import Settings
+from searcher.ui.completion import SearchCompleter, Vocabulary
+from searcher.ui.repl import Repl
 from searcher.search import SearchEngine
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -25,7 +25,7 @@ def run_session(seed_index, keys: str, monkeypatch, tmp_path) -> tuple[str, Repl
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     corpus_dir, index_dir = seed_index
     out = io.StringIO()
-    repl = Repl(Settings(corpus_dir, index_dir), lambda: SearchEngine(index_dir), out=out, colour=False)
+    repl = Repl(Settings(corpus_dir, index_dir), SearchEngine(index_dir), out=out, colour=False)
     with create_pipe_input() as inp:
         inp.send_text(keys)
         with create_app_session(input=inp, output=DummyOutput()):
@@ -61,6 +61,7 @@ def test_ctrl_c_clears_the_line(seed_index, monkeypatch, tmp_path):
     assert repl.state.query == "Nghệ An"
 
 
+@pytest.mark.slow
 def test_scripted_repl_reads_stdin(seed_index):
     corpus_dir, index_dir = seed_index
     proc = subprocess.run([sys.executable, "-m", "searcher", "--corpus", str(corpus_dir),
@@ -74,7 +75,7 @@ def test_scripted_repl_reads_stdin(seed_index):
 @pytest.fixture(scope="module")
 def completer(seed_index):
     engine = SearchEngine(seed_index[1])
-    vocab = Vocabulary(engine)
+    vocab = Vocabulary(engine.lexicon)
     vocab.load()
     yield SearchCompleter(vocab)
     engine.close()
@@ -96,3 +97,21 @@ def test_completion_of_commands_and_filters(completer):
     assert complete(completer, ":o") == [":open"]
     assert "date:" in complete(completer, "an ninh da")
     assert complete(completer, "") == []
+
+
+def test_help_dispatch_and_completion_read_one_command_table(seed_index, monkeypatch, tmp_path):
+    from searcher.ui.commands import COMMANDS
+
+    text, repl = run_session(seed_index, ":limit 4\r:help\r:h\r:q\rnot searched\r", monkeypatch, tmp_path)
+    assert len(COMMANDS.commands) >= 8
+    for cmd in COMMANDS.commands:
+        assert f"  {cmd.usage()}" in text and cmd.help in text, cmd.name
+    assert "hits per page (now 4)" in text and text.count("Commands:") == 2
+    assert repl.state.query is None, ":q (an alias of :quit) ended the session"
+    engine = SearchEngine(seed_index[1])
+    try:
+        names = [c.text for c in SearchCompleter(Vocabulary(engine.lexicon)).get_completions(
+            Document(":"), CompleteEvent())]
+    finally:
+        engine.close()
+    assert names == [c.name for c in COMMANDS.commands]

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from searcher.normalize import fold_term, normalize_term
-from searcher.query import parse
+from searcher.analysis import fold_term, normalize_term
+from searcher.search.query import parse_query
 
-from conftest import Searcher
+from helpers import Searcher
 
 HIT_KEYS = {"rank", "score", "article", "paragraph", "title", "date", "text", "highlights", "snippet"}
 
@@ -137,7 +137,7 @@ def test_malformed_queries_are_read_leniently(seeds, query):
 
 
 def test_parse_reads_the_query_language():
-    q = parse('công an -"Ninh Bình" -xyz Gia OR Lai date:2017..2020 article:A1 title:ANTQ')
+    q = parse_query('công an -"Ninh Bình" -xyz Gia OR Lai date:2017..2020 article:A1 title:ANTQ')
     assert [[c.text for c in u.alternatives] for u in q.units] == [["công"], ["an"], ["Gia", "Lai"]]
     assert [c.text for c in q.excluded] == ["Ninh Bình", "xyz"]
     assert (q.dates[0].start, q.dates[0].end) == ("2017", "2020")
@@ -145,7 +145,7 @@ def test_parse_reads_the_query_language():
 
 
 def test_a_minus_before_a_digit_is_part_of_the_number():
-    q = parse("tên lửa S -400 nhiệt độ -5 -mưa")
+    q = parse_query("tên lửa S -400 nhiệt độ -5 -mưa")
     assert [u.alternatives[0].text for u in q.units] == ["tên", "lửa", "S", "-400", "nhiệt", "độ", "-5"]
     assert [c.text for c in q.excluded] == ["mưa"]
     assert [t.term for t in q.units[3].alternatives[0].terms] == ["400"]
@@ -196,7 +196,7 @@ def test_batch_queries_from_stdin_answer_in_order(seeds):
 
 
 def test_missing_index_is_built_first(corpus, tmp_path):
-    from conftest import Searcher
+    from helpers import Searcher
 
     s = Searcher(corpus, tmp_path / "fresh-index")
     result = s.run("search", "--json", "Nghệ An")
@@ -236,24 +236,26 @@ def test_articles_rank_consecutive_query_words_above_scattered_ones(tmp_path):
 def test_query_traits_are_capitalized_words_and_numbers():
     """Names: words typed capitalized, except a headline's first word unless the second is
     capitalized too; numbers: words holding a digit."""
-    from searcher.ranking import QueryTraits
+    from searcher.search.features import QueryTraits
 
-    traits = QueryTraits.of(parse("Hai máy bay suýt đâm nhau ở Thượng Hải tháng 9/2017"))
+    traits = QueryTraits.of(parse_query("Hai máy bay suýt đâm nhau ở Thượng Hải tháng 9/2017"))
     assert (traits.names, traits.numbers) == ([7, 8], [10])
-    traits = QueryTraits.of(parse("Kim Jong-un mắng cấp dưới vì lơ là chống bão"))
+    traits = QueryTraits.of(parse_query("Kim Jong-un mắng cấp dưới vì lơ là chống bão"))
     assert (traits.names, traits.numbers) == ([0, 1], [])
-    traits = QueryTraits.of(parse("hai may bay suyt dam nhau o thuong hai"))
+    traits = QueryTraits.of(parse_query("hai may bay suyt dam nhau o thuong hai"))
     assert (traits.names, traits.numbers) == ([], [])
 
 
 def _matched(text: str, query: str):
-    from searcher.ranking import ParagraphTerms, QueryWeights, matched_idf, score_hits, unit_hits
+    from searcher.search.features import matched_idf
+    from searcher.search.matching import ParagraphTerms, unit_hits
+    from searcher.search.scoring import QueryWeights, score_hits
 
-    q = parse(query)
+    q = parse_query(query)
     pt = ParagraphTerms(text)
     df = {t.folded: 1 + i for i, t in enumerate(q.positive_terms())}  # distinct idfs
     weights = QueryWeights.of(q, {}, df, 100)
-    scored = score_hits(unit_hits(pt, weights), weights, len(pt), len(pt))
+    scored = score_hits(unit_hits(pt, weights.clauses), weights, len(pt), len(pt))
     return scored, matched_idf(scored, weights)
 
 
@@ -265,7 +267,7 @@ def _matched(text: str, query: str):
     ("tự trật ninh an an ninh trật", [(0, 3)]),
 ])
 def test_longest_run_is_the_heaviest_run_of_consecutive_query_words(text, runs):
-    from searcher.ranking import longest_run_idf
+    from searcher.search.features import longest_run_idf
 
     scored, unit_idf = _matched(text, "an ninh trật tự")
     expected = max((sum(unit_idf[a:b]) for a, b in runs), default=0.0)
@@ -307,13 +309,13 @@ def test_answers_do_not_depend_on_what_the_session_read_before(seed_index, artic
 def test_an_article_is_shown_by_a_paragraph_holding_the_most_query_words(seed_index):
     """Only the paragraphs holding the most query words are scored to pick an article's
     best paragraph: check it against matching every paragraph of the article alone."""
-    from searcher.ranking import ParagraphTerms
+    from searcher.search.matching import ParagraphTerms
     from searcher.search import SearchEngine
 
     _, index = seed_index
     with SearchEngine(index) as engine:
         for text in ["công an nghệ an", "hội nghị an ninh", "Thùy Dương", "trật tự an toàn giao thông"]:
-            q = engine.parse_query(text)
+            q = engine.prepare_query(text)
             result = engine.search(text, limit=5, articles=True)
             assert result.hits
             for hit in result.hits:
@@ -330,7 +332,7 @@ def test_bitmaps_hold_exactly_the_posting_lists(seed_index):
     _, index = seed_index
     with SearchEngine(index) as engine:
         pr = engine.postings
-        n = engine.reader.doc_count_all()
+        n = engine.documents.reader.doc_count_all()
         for term, fields in [("của", ("asyl",)), ("cua", ("asyl", "asylf")), ("an", ("asyl", "asylf")),
                              ("xyzzy", ("asyl",))]:
             bits = pr.doc_bitmap(term, *fields)
@@ -343,7 +345,7 @@ def test_bitmaps_hold_exactly_the_posting_lists(seed_index):
 def test_remembered_document_sets_hold_the_posting_lists_within_their_bound(seed_index, monkeypatch):
     """Document sets are remembered between queries, least recently used dropped past
     SET_CACHE_DOCS documents: still exactly the posting lists, and never more than the bound."""
-    import searcher.postings as postings
+    import searcher.index.postings as postings
     from searcher.search import SearchEngine
 
     _, index = seed_index
@@ -355,21 +357,22 @@ def test_remembered_document_sets_hold_the_posting_lists_within_their_bound(seed
             for term in terms:
                 got = pr.doc_set(term, "syl", "sylf")
                 assert got == {d for f in ("syl", "sylf") for d in pr.docs(f, term)}
-                assert pr._set_docs == sum(map(len, pr._sets.values())) <= 40
+                assert pr.remembered()["set_docs"] <= 40
         small = min((t for t in terms if pr.doc_set(t, "syl")), key=lambda t: len(pr.doc_set(t, "syl")))
         first = pr.doc_set(small, "syl")
-        assert (small, ("syl",)) in pr._sets and pr.doc_set(small, "syl") == first  # remembered
+        assert pr.remembers(small, "syl") and pr.doc_set(small, "syl") == first
         big = max(terms, key=lambda t: len(pr.doc_set(t, "syl")))
-        assert len(pr.doc_set(big, "syl")) > 40 and (big, ("syl",)) not in pr._sets  # too big to keep
+        assert len(pr.doc_set(big, "syl")) > 40 and not pr.remembers(big, "syl")  # too big to keep
         engine.clear_caches()
-        assert pr._set_docs == 0 and not pr._sets
+        assert pr.remembered()["set_docs"] == 0 and not pr.remembers(small, "syl")
 
 
 def test_article_features_weighted_are_the_article_ranking(seed_index):
     """The features SearchEngine.article_features gives (what scripts/fit_article_weights.py
     fits) rank the articles exactly as `--articles` does, once weighted and tiered."""
-    from searcher.query import parse
-    from searcher.ranking import ARTICLE_WEIGHTS, LONG_QUERY, weighted
+    from searcher.search.query import parse_query
+    from searcher.search.features import ARTICLE_WEIGHTS, weighted
+    from searcher.search.scoring import LONG_QUERY
     from searcher.search import SearchEngine
 
     _, index = seed_index
@@ -378,8 +381,30 @@ def test_article_features_weighted_are_the_article_ranking(seed_index):
                      "Công an tỉnh Nghệ An tổ chức hội nghị triển khai nhiệm vụ bảo đảm an ninh"]:
             found = engine.article_features(text)
             assert found and all(len(f) == len(ARTICLE_WEIGHTS) for _, f, _ in found)
-            tiered = len(parse(text).units) <= LONG_QUERY
+            tiered = len(parse_query(text).units) <= LONG_QUERY
             ranked = sorted(found, key=lambda x: (x[2] and tiered, weighted(x[1])), reverse=True)
             hits = engine.search(text, limit=len(found), articles=True, suggest=False).hits
             assert [a for a, _, _ in ranked] == [h.article for h in hits], text
             assert [h.score for h in hits] == [weighted(f) for _, f, _ in ranked]
+
+
+def test_the_session_cache_drops_the_least_recently_used_past_its_bound():
+    from searcher.index import LRUCache
+
+    cache = LRUCache(10, size=len)
+    for key in "abc":
+        cache.put(key, key * 3)  # 9 of 10 used
+    assert cache.get("a") == "aaa"  # now the most recent: b goes first
+    cache.put("d", "dd")
+    assert "b" not in cache and {"a", "c", "d"} <= {k for k in "abcd" if k in cache}
+    assert cache.used == 8 and len(cache) == 3
+    cache.put("big", "x" * 11)  # larger than the whole cache: not kept, nothing dropped
+    assert "big" not in cache and len(cache) == 3
+    cache.put("a", "a")  # replaced: its old size is given back
+    assert cache.used == 6
+    cache.clear()
+    assert cache.used == 0 and len(cache) == 0 and cache.get("a") is None
+    counted = LRUCache(2)
+    for key in range(3):
+        counted.put(key, str(key))
+    assert [k for k in range(3) if k in counted] == [1, 2]

@@ -179,7 +179,7 @@ _instance: Segmenter | None = None
 
 
 def get_segmenter() -> Segmenter:
-    """The process-wide segmenter, loaded on first use (about 50 ms)."""
+    """The process-wide segmenter, loaded on first use."""
     global _instance
     if _instance is None:
         with _lock:

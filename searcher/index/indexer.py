@@ -2,9 +2,9 @@
 
 The update compares the corpus with what the index holds (size and mtime first, then the
 content hash) and adds, updates and deletes only what changed. Articles are written into new
-segments by :mod:`searcher.article_writer` (in worker processes for big jobs, one segment
+segments by :mod:`.article_writer` (in worker processes for big jobs, one segment
 each; in this process for small ones); a Whoosh writer makes the deletions and commits
-everything at once. See :mod:`searcher.store` for why an interruption never leaves the index unusable.
+everything at once. See :mod:`.store` for why an interruption never leaves the index unusable.
 """
 from __future__ import annotations
 
@@ -16,14 +16,15 @@ from typing import Callable
 
 from whoosh.query import And, Term
 
+from ..analysis import syllable_surfaces
+from ..corpus import FileStat, scan
+from ..errors import IndexDamaged
 from .article_writer import SKIPPED, TOUCHED, UPDATED, Task, Written, write_articles
 from .bigrams import BigramCounts, article_bigrams, size_for
-from .bulk_writer import commit_with_segments
-from .corpus import FileStat, scan
-from .errors import IndexDamaged
 from .postings import PostingReader
-from .store import ARTICLE_DOC, SCHEMA_VERSION, IndexStore, stored_paragraphs
-from .syllables import syllable_surfaces
+from .schema import ARTICLE_DOC, SCHEMA_VERSION
+from .store import IndexStore, stored_paragraphs
+from .whoosh.bulk_writer import commit_with_segments
 
 # Updates touching at least this many articles use worker processes.
 PARALLEL_THRESHOLD = 200

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .analysis import syllable_units
-from .normalize import fold_term, normalize_term
-from .query import ParsedQuery
+from typing import Sequence
+
+from ..analysis import fold_term, normalize_term, syllable_units
+from ..index import Lexicon
+from .query import ParsedQuery, parse_query
+from .results import Candidate
 
 FEW_HITS = 3
 MAX_SPELLING_LENGTH = 20  # longer "syllables" are codes or noise: no edit-distance search
@@ -45,8 +48,9 @@ def _rewrite(text: str, choices: dict[int, str], order: list[str]) -> str:
     return "".join(out)
 
 
-def restore_accents(engine, q: ParsedQuery) -> str | None:
-    """The query with the marks its syllables carry in the best-matching paragraphs.
+def restore_accents(q: ParsedQuery, candidates: Sequence[Candidate]) -> str | None:
+    """The query with the marks its syllables carry in the best-matching paragraphs
+    (``candidates``: the query's ranked candidates).
 
     Whole-query realizations (all syllables adjacent, as typed) decide when there are any;
     otherwise each syllable takes its most frequent form. Nothing is offered when the
@@ -59,7 +63,7 @@ def restore_accents(engine, q: ParsedQuery) -> str | None:
     n = len(order)
     whole: Counter = Counter()
     per: list[Counter] = [Counter() for _ in order]
-    for cand in engine.last_candidates[:50]:
+    for cand in candidates[:50]:
         pt = cand.pt
         for p in pt.by_fold.get(order[0], ()):
             if p + n <= len(pt) and list(pt.folded[p:p + n]) == order:
@@ -81,23 +85,17 @@ def restore_accents(engine, q: ParsedQuery) -> str | None:
     return _rewrite(q.text, choices, order)
 
 
-def correct_spelling(engine, q: ParsedQuery) -> str | None:
+def correct_spelling(lexicon: Lexicon, q: ParsedQuery) -> str | None:
     """Unknown syllables replaced by the most frequent index term one edit away."""
     order = [t.folded for t in q.positive_terms()]
     choices: dict[int, str] = {}
-    reader = engine.reader
     for i, t in enumerate(q.positive_terms()):
-        if engine._df_folded(t.folded) > 0 or len(t.term) > MAX_SPELLING_LENGTH:
+        if lexicon.folded_df(t.folded) > 0 or len(t.term) > MAX_SPELLING_LENGTH:
             continue
         best, best_df = None, 0
         for field, probe in (("syl", t.term), ("sylf", t.folded), ("syl", t.folded)):
-            try:
-                near = list(reader.terms_within(field, probe, 1 if len(probe) < 6 else 2))
-            except Exception:
-                near = []
-            for cand in near:
-                cand = cand.decode("utf-8") if isinstance(cand, bytes) else cand
-                df = engine.postings.doc_frequency(field, cand)
+            for cand in lexicon.near(field, probe, 1 if len(probe) < 6 else 2):
+                df = lexicon.doc_frequency(field, cand)
                 if df > best_df:
                     best, best_df = cand, df
         if best:
@@ -107,20 +105,20 @@ def correct_spelling(engine, q: ParsedQuery) -> str | None:
     return _rewrite(q.text, choices, order)
 
 
-def suggest_for(engine, q: ParsedQuery, total: int) -> str | None:
+def suggest_for(lexicon: Lexicon, q: ParsedQuery, total: int,
+                candidates: Sequence[Candidate]) -> str | None:
     """A better query to offer, or None: spelling first (when hits are few or a word is
-    unknown to the index), then, for a query typed without marks, its accented form."""
-    from .query import parse
-
+    unknown to the index), then, for a query typed without marks, its accented form
+    (learned from the query's ranked ``candidates``)."""
     terms = q.positive_terms()
     original = text = q.text
-    if total < FEW_HITS or any(engine._df_folded(t.folded) == 0 for t in terms):
-        fixed = correct_spelling(engine, q)
+    if total < FEW_HITS or any(lexicon.folded_df(t.folded) == 0 for t in terms):
+        fixed = correct_spelling(lexicon, q)
         if fixed and fixed != q.text:
-            text, q = fixed, parse(fixed)
+            text, q = fixed, parse_query(fixed)
             terms = q.positive_terms()
     if terms and not q.marked:
-        restored = restore_accents(engine, q)
+        restored = restore_accents(q, candidates)
         if restored:
             text = restored
     return text if text != original else None

@@ -40,19 +40,19 @@ CODE = "code"
 PUNCT = "punct"
 
 
-class Unit(NamedTuple):
-    """One unit of text: ``text[start:end] == surface``. A tuple: made for every syllable
-    indexed, and a frozen dataclass took twice as long to create."""
+class TextUnit(NamedTuple):
+    """One unit of text: ``text[start:end] == surface``. A tuple: one is made for every
+    syllable indexed, and tuples are the cheapest to make."""
 
     surface: str
     start: int
     end: int
     kind: str  # syllable, number, code (codes, e-mails, URLs) or punct
 
-    def parts(self) -> list["Unit"]:
+    def parts(self) -> list["TextUnit"]:
         """The word runs inside a code (`COVID-19` -> `COVID`, `19`), with their offsets."""
         return [
-            Unit(m.group(), self.start + m.start(), self.start + m.end(), SYLLABLE)
+            TextUnit(m.group(), self.start + m.start(), self.start + m.end(), SYLLABLE)
             for m in _PART.finditer(self.surface)
         ]
 
@@ -66,13 +66,13 @@ def _kind(group: str, surface: str) -> str:
     return CODE if group in ("url", "email") else PUNCT
 
 
-def _scan_units(pattern, text: str, offset: int = 0) -> Iterator[Unit]:
+def _scan_units(pattern, text: str, offset: int = 0) -> Iterator[TextUnit]:
     for m in pattern.finditer(text):
         surface = m.group()
-        yield Unit(surface, offset + m.start(), offset + m.end(), _kind(m.lastgroup, surface))
+        yield TextUnit(surface, offset + m.start(), offset + m.end(), _kind(m.lastgroup, surface))
 
 
-def split_units(text: str) -> Iterator[Unit]:
+def split_units(text: str) -> Iterator[TextUnit]:
     """All units of ``text`` in order; whitespace is skipped.
 
     No unit spans whitespace, and most space-separated tokens are one syllable as they
@@ -84,9 +84,15 @@ def split_units(text: str) -> Iterator[Unit]:
     for m in _TOKEN.finditer(text):
         token = m.group()
         if token.isalnum():
-            yield Unit(token, m.start(), m.end(), SYLLABLE)
+            yield TextUnit(token, m.start(), m.end(), SYLLABLE)
         else:
             yield from _scan_units(_UNIT_PLAIN, token, m.start())
+
+
+def scan_units(text: str) -> Iterator[TextUnit]:
+    """What :func:`split_units` gives, from one scan of the whole text with the full
+    pattern: slower, the reference its token-by-token path must equal."""
+    return _scan_units(_UNIT, text)
 
 
 def _kinds_of(pattern, text: str) -> list[tuple[str, str]]:
@@ -99,7 +105,7 @@ def _kinds_of(pattern, text: str) -> list[tuple[str, str]]:
 
 def unit_kinds(text: str) -> list[tuple[str, str]]:
     """(surface, kind) of each unit :func:`split_units` gives, without offsets: indexing
-    needs no offsets, and a unit with them cost about twice as much to make."""
+    needs no offsets, and a unit with them costs more to make."""
     if _may_hold_address(text):
         return _kinds_of(_UNIT, text)
     out: list[tuple[str, str]] = []
@@ -133,7 +139,7 @@ def syllable_surfaces(text: str) -> list[str]:
 
 def syllable_spans(text: str) -> list[tuple[int, int]]:
     """The character spans of the syllable stream (those of :func:`syllable_surfaces`),
-    for highlighting: the same scan, without making a :class:`Unit` of every syllable."""
+    for highlighting: the same scan, without making a :class:`TextUnit` of every syllable."""
     if _may_hold_address(text):
         return _spans_of_runs(_SYLLABLE_RUNS.finditer(text), 0)
     out: list[tuple[int, int]] = []

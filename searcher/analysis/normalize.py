@@ -41,9 +41,9 @@ _FOLD_TABLE = str.maketrans(
 )
 
 
-# Entries in each per-term cache (normalized, folded, segmentation form...). Zipf's law makes a
-# few thousand syllables most of any text; 2^18 entries per cache let a full VNTC build's
-# workers grow by some 200 MB each on rare names and numbers.
+# Entries in each per-term cache (normalized, folded, segmentation form...): Zipf's law makes a
+# few thousand syllables most of any text, and a bound keeps a build's workers from growing on
+# rare names and numbers.
 TERM_CACHE = 1 << 15
 
 
@@ -118,6 +118,7 @@ def fold_term(term: str) -> str:
     return folded
 
 
-def has_diacritics(term: str) -> bool:
-    """True when folding changes the term: it carries Vietnamese marks or `đ`."""
-    return fold_term(term) != term
+@lru_cache(maxsize=TERM_CACHE)
+def fold_surface(surface: str) -> str:
+    """The folded term of a syllable as written."""
+    return fold_term(normalize_term(surface))

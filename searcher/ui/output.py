@@ -1,11 +1,11 @@
 """Ranked hits -> what the terminal shows: numbered hits with title, date, article id,
 paragraph and the snippet with matched words in bold. Every piece of article text passes
-through :func:`searcher.terminal.safe` before any styling is added."""
+through :func:`searcher.ui.terminal.safe` before any styling is added."""
 from __future__ import annotations
 
 import click
 
-from .search import Hit, SearchResult
+from ..search import Hit, SearchResult
 from .terminal import safe
 
 TITLE_WIDTH = 90

@@ -1,15 +1,14 @@
 """Article-level document frequencies of folded syllable bigrams (`cong an`), in a sketch.
 
 Consecutive query words found consecutive in an article count by how informative the pair
-is, which needs each bigram's document frequency. As Whoosh terms, bigrams cost about 80
-bytes each in the term dictionary (a 10,000-article VNTC index grew from 3.3x to 7.2x its
-corpus), and an article holds hundreds of them. A count-min sketch holds the counts instead:
-two rows of 16-bit counters, a bigram counted in one counter per row and read as the
-smaller of the two. It is small (about a tenth of the corpus size), overestimates only where
-bigrams collide (at one counter per row for every 16 bigram occurrences, VietNews MRR is
-unchanged against exact counts), and adding or removing an article is adding or
-subtracting one on its bigrams' counters. A counter saturates at 65,535 articles (such a
-bigram weighs next to nothing anyway) and then stays there until the next rebuild.
+is, which needs each bigram's document frequency. As Whoosh terms, bigrams would cost a
+term-dictionary entry each, and an article holds hundreds of them. A count-min sketch holds
+the counts instead: two rows of 16-bit counters, a bigram counted in one counter per row and
+read as the smaller of the two. It is small (a fraction of the corpus size), overestimates
+only where bigrams collide (rarely enough not to change rankings), and adding or removing an
+article is adding or subtracting one on its bigrams' counters. A counter saturates at its
+largest value (such a bigram weighs next to nothing anyway) and then stays there until the
+next rebuild.
 
 The file `<index name>.bigrams` sits beside the Whoosh files: a header naming the Whoosh
 generation it was counted for, then the counters. It is replaced atomically after each
@@ -30,13 +29,12 @@ from itertools import repeat, starmap
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .ranking import fold_surface
+from ..analysis import fold_surface
 
 MAGIC = b"SRCHBG1\n"
 _HEADER = struct.Struct("<8sQQQ")  # magic, generation, counters per row, articles counted
 ROWS = 2
-BYTES_PER_COUNTER = 96  # counters per row: one per 96 bytes of corpus, about 16 bigram
-                        # occurrences (measured on VietNews)
+BYTES_PER_COUNTER = 96  # counters per row: one per this many bytes of corpus
 MIN_SIZE = 1 << 16
 SATURATED = 0xFFFF
 _MASK = (1 << 64) - 1

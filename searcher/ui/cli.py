@@ -5,26 +5,17 @@ boundary; nothing below prints or exits.
 """
 from __future__ import annotations
 
-import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import SearcherError
+from .. import __version__
+from ..errors import SearcherError
+from .session import Settings, open_engine, run_update
 from .terminal import safe
 
 EXIT_OK, EXIT_NOTHING, EXIT_ERROR = 0, 1, 2
-
-
-@dataclass
-class Settings:
-    """Where the corpus and the index are, from the global options or the environment."""
-
-    corpus: Path
-    index: Path
 
 
 def fail(message: str) -> "click.exceptions.Exit":
@@ -54,10 +45,6 @@ class _Group(click.Group):
             sys.exit(130)
 
 
-def _default_path(var: str, fallback: str) -> str:
-    return os.environ.get(var) or fallback
-
-
 @click.group(cls=_Group, invoke_without_command=True,
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--corpus", type=click.Path(path_type=Path), default=None,
@@ -68,10 +55,7 @@ def _default_path(var: str, fallback: str) -> str:
 @click.pass_context
 def cli(ctx: click.Context, corpus: Path | None, index_dir: Path | None) -> None:
     """Full-text search for Vietnamese news. Without a command: the interactive REPL."""
-    ctx.obj = Settings(
-        corpus=corpus or Path(_default_path("SEARCHER_CORPUS", "seeds")),
-        index=index_dir or Path(_default_path("SEARCHER_INDEX", "index")),
-    )
+    ctx.obj = Settings.resolve(corpus, index_dir)
     if ctx.invoked_subcommand is None:
         ctx.invoke(repl)
 
@@ -81,7 +65,7 @@ def cli(ctx: click.Context, corpus: Path | None, index_dir: Path | None) -> None
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def analyze(text: tuple[str, ...], as_json: bool) -> None:
     """Show how TEXT is tokenized and normalized (why something matched)."""
-    from .analysis import analyze as run_analyze
+    from ..analysis import analyze as run_analyze
     from .terminal import to_json
 
     source = " ".join(text)
@@ -142,19 +126,6 @@ def join_query(args: tuple[str, ...]) -> str:
                     for a in args)
 
 
-def open_engine(settings: Settings):
-    """Open the index for searching, building it first when there is none."""
-    from .search import SearchEngine
-    from .store import IndexStore
-
-    if not IndexStore(settings.index).exists():
-        click.echo(f"searcher: no index at {safe(str(settings.index))}; building it from "
-                   f"{safe(str(settings.corpus))}", err=True)
-        report = run_update(settings)
-        click.echo(f"searcher: {report.summary()}", err=True)
-    return SearchEngine(settings.index)
-
-
 @cli.command("index")
 @click.option("--rebuild", is_flag=True, help="Build from scratch instead of updating.")
 @click.pass_obj
@@ -164,31 +135,12 @@ def index_cmd(settings: Settings, rebuild: bool) -> None:
     click.echo(report.summary())
 
 
-def run_update(settings: Settings, rebuild: bool = False):
-    """Run an index update with a progress line and warnings on stderr."""
-    from .indexer import update_index
-    from .progress import ProgressLine
-    from .store import IndexStore
-
-    progress = ProgressLine()
-
-    def warn(message: str) -> None:
-        progress.close()
-        click.echo(f"searcher: warning: {safe(message)}", err=True)
-
-    try:
-        return update_index(settings.corpus, IndexStore(settings.index), rebuild=rebuild,
-                            progress=progress, warn=warn)
-    finally:
-        progress.close()
-
-
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_obj
 def stats(settings: Settings, as_json: bool) -> None:
     """Articles, paragraphs, vocabulary and size of the index."""
-    from .stats import index_stats
+    from ..index import index_stats
     from .terminal import to_json
 
     info = index_stats(settings.index, settings.corpus)
@@ -210,7 +162,7 @@ def repl(settings: Settings) -> None:
     """The interactive search prompt (queries from stdin when it is not a terminal)."""
     from .repl import Repl
 
-    session = Repl(settings, lambda: open_engine(settings))
+    session = Repl(settings, open_engine(settings))
     try:
         if sys.stdin.isatty():
             session.run_interactive()

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_left
+from collections import Counter
 from typing import Iterable
 
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 
-from .normalize import fold_term, normalize_term
+from ..analysis import fold_term, normalize_term
+from ..search import ParagraphTerms
+from .commands import COMMANDS
 
-COMMANDS = {
-    ":help": "show the commands", ":more": "next page of results", ":open": "show hit N's article",
-    ":limit": "hits per page", ":articles": "toggle one hit per article", ":stats": "index summary",
-    ":reindex": "update the index from the corpus", ":quit": "leave",
-}
 FILTERS = {"date:": "date:2024, date:2023-06, date:2017..2020", "title:": "words in the title",
            "article:": "one article by id"}
 MAX_SHOWN = 12
@@ -34,8 +32,8 @@ class Vocabulary:
     """Folded key -> (paragraph count, written form), sorted for prefix search; loaded
     from the index lexicons in a background thread so the prompt appears at once."""
 
-    def __init__(self, engine, min_df: int = 1):
-        self.engine = engine
+    def __init__(self, lexicon, min_df: int = 1):
+        self.lexicon = lexicon
         self.min_df = min_df
         self.keys: list[str] = []
         self.entries: list[tuple[str, int, str]] = []  # (key, df, term)
@@ -43,20 +41,17 @@ class Vocabulary:
         self.ready = threading.Event()
 
     def load(self) -> None:
-        reader = self.engine.reader
         best: dict[str, tuple[int, str]] = {}
 
         def add(key: str, df: int, term: str) -> None:
             if df >= self.min_df and (key not in best or df > best[key][0]):
                 best[key] = (df, term)
 
-        for term, info in reader.iter_field("syl"):
-            term = term.decode("utf-8") if isinstance(term, bytes) else term
+        for term, df in self.lexicon.syllables():
             if term.isalpha():
-                add(fold_term(term), info.doc_frequency(), term)
-        for term, info in reader.iter_field("wordf"):
-            term = term.decode("utf-8") if isinstance(term, bytes) else term
-            add(term.replace("_", " "), info.doc_frequency(), term)
+                add(fold_term(term), df, term)
+        for term, df in self.lexicon.compounds():
+            add(term.replace("_", " "), df, term)
         self.entries = sorted((k, df, t) for k, (df, t) in best.items())
         self.keys = [e[0] for e in self.entries]
         self.ready.set()
@@ -100,15 +95,9 @@ class Vocabulary:
         return got
 
     def _compound_form(self, term: str) -> str | None:
-        from collections import Counter
-
-        from .ranking import ParagraphTerms
-
         parts = term.split("_")
         seen: Counter = Counter()
-        engine = self.engine
-        for d in engine.postings.docs("wordf", term)[:8]:
-            text = engine.reader.stored_fields(d).get("text") or ""
+        for text in self.lexicon.compound_paragraphs(term, 8):
             pt = ParagraphTerms(text)
             for p in pt.by_fold.get(parts[0], ()):
                 if list(pt.folded[p:p + len(parts)]) == parts:
@@ -127,9 +116,9 @@ class SearchCompleter(Completer):
         if before.lstrip().startswith(":"):
             word = before.lstrip()
             if " " not in word:
-                for cmd, meta in COMMANDS.items():
-                    if cmd.startswith(word):
-                        yield Completion(cmd, -len(word), display_meta=meta)
+                for cmd in COMMANDS.commands:
+                    if cmd.name.startswith(word):
+                        yield Completion(cmd.name, -len(word), display_meta=cmd.help)
             return
         if not before or before[-1].isspace():
             return

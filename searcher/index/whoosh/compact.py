@@ -1,22 +1,21 @@
 """Smaller posting blocks for Whoosh 2.7.4, in its own file format, and a faster writer.
 
 Whoosh's W3 codec pickles a block's term frequencies as floats (nine bytes each) as soon as
-one of them is not 1.0, which in news text is most blocks of common syllables; that alone
-made the index several times the size of the corpus. Frequencies are whole numbers, so we
+one of them is not 1.0, which in news text is most blocks of common syllables, and makes
+the index many times the size of the corpus. Frequencies are whole numbers, so we
 pickle them as ints (one to three bytes). The reader already accepts any sequence of numbers
 there, so the files stay readable by unmodified Whoosh.
 
 Whoosh also compresses every block, though its own comment says not to bother under 20
 bytes: most terms of a news corpus have a posting or two, and zlib makes such a block bigger
-(a pickle under 64 bytes grows by 2 to 57%, 1,000 VNTC articles) and costs a call to write
-and another to read. We store blocks under 64 bytes as they are, with the compression level
+and costs a call to write and another to read. We store blocks under 64 bytes as they are, with the compression level
 0 that the block header already has a place for, and Whoosh's reader already honours.
 
 Whoosh also spends Python calls per posting where whole lists would do, with the same
-results (measured with cProfile on a 1,000-article build, about a million postings):
+results:
 
 - it turns a block's document ids from and to gaps with a generator; `itertools.accumulate`
-  and a list comprehension do it at C speed (a title query decodes some 25,000 ids);
+  and a list comprehension do it at C speed;
 - its external sort of postings pickles and unpickles each posting on its own when it
   spills to disk; we pickle sorted runs in chunks of many postings;
 - its posting pool checks types and works out each posting's size in a dozen steps; we
@@ -30,11 +29,14 @@ import pickle
 import zlib
 from array import array
 from itertools import accumulate
+from typing import Iterator, Sequence
 
 from whoosh import writing
 from whoosh.codec import base, whoosh3
 from whoosh.system import pack_int
 from whoosh.util.numeric import length_to_byte
+
+from ...errors import SearcherError
 
 # Postings pickled together in a spilled run (Whoosh's writer, now used when a commit merges
 # small segments). The merge holds one chunk of every run in memory, so chunks stay small.
@@ -161,9 +163,38 @@ def _add_postings(self, schema, lengths, items):
     return _original_add_postings(self, schema, _SegmentLengths(lengths) if lengths else lengths, items)
 
 
+def matcher_blocks(m) -> Iterator[Sequence[int]]:
+    """The document numbers of a leaf matcher, a block at a time (a W3 block's ids as the
+    codec decoded them; one call, not several, per posting)."""
+    if not isinstance(m, whoosh3.W3LeafMatcher):
+        yield list(m.all_ids())
+        return
+    while m.is_active():
+        if m._ids is None:
+            m._read_ids()
+        yield m._ids
+        m._next_block()
+
+
+WHOOSH_VERSION = (2, 7, 4)  # what the replaced functions were written against
+
+
+class UnsupportedWhoosh(SearcherError):
+    """The installed Whoosh is not the version these patches were written for."""
+
+
 def install() -> None:
     """Use compact weights and small uncompressed blocks for every posting block written
-    from now on, and the list-at-a-time steps above for reading and writing (idempotent)."""
+    from now on, and the list-at-a-time steps above for reading and writing (idempotent).
+    Raises :class:`UnsupportedWhoosh` for any Whoosh but the one they were written for:
+    they replace its private functions, whose bodies another version may have changed."""
+    import whoosh
+
+    if tuple(whoosh.__version__[:3]) != WHOOSH_VERSION:
+        found = ".".join(map(str, whoosh.__version__))
+        wanted = ".".join(map(str, WHOOSH_VERSION))
+        raise UnsupportedWhoosh(f"searcher needs Whoosh {wanted}, found {found}: "
+                                f"pip install whoosh=={wanted}")
     whoosh3.W3PostingsWriter._mini_weights = _mini_weights
     whoosh3.W3PostingsWriter._write_block = _write_block
     whoosh3.delta_decode = accumulate

@@ -13,8 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .analysis import syllable_units
-from .normalize import fold_term, normalize_term
+from ..analysis import fold_term, normalize_term, syllable_units
 
 _TOKEN = re.compile(r'(-?)(?:([A-Za-z]+):)?"([^"]*)"?|(\S+)')
 _FILTER = re.compile(r"^(-?)(date|article|title):(.*)$", re.IGNORECASE | re.DOTALL)
@@ -51,10 +50,6 @@ class Clause:
     text: str
     terms: list[QTerm]
 
-    @property
-    def phrase(self) -> bool:
-        return len(self.terms) > 1
-
 
 @dataclass
 class Unit:
@@ -70,11 +65,6 @@ class DateRange:
     start: str
     end: str
 
-    def contains(self, date: str | None) -> bool:
-        if not date:
-            return False
-        return self.start <= date[:len(self.start)] and date[:len(self.end)] <= self.end
-
 
 @dataclass
 class ParsedQuery:
@@ -84,14 +74,6 @@ class ParsedQuery:
     dates: list[DateRange] = field(default_factory=list)
     articles: list[str] = field(default_factory=list)
     title: list[Clause] = field(default_factory=list)
-
-    @property
-    def empty(self) -> bool:
-        return not self.units and not self.dates and not self.articles and not self.title
-
-    @property
-    def has_filters(self) -> bool:
-        return bool(self.dates or self.articles or self.title)
 
     def positive_terms(self) -> list[QTerm]:
         return [t for u in self.units for c in u.alternatives for t in c.terms]
@@ -129,7 +111,7 @@ def _date_range(value: str) -> DateRange | None:
     return DateRange(parts[0], parts[1]) if parts[0] <= parts[1] else DateRange(parts[1], parts[0])
 
 
-def parse(text: str) -> ParsedQuery:
+def parse_query(text: str) -> ParsedQuery:
     """Parse query text; never raises."""
     q = ParsedQuery(text=text)
     pending_or = False

@@ -1,4 +1,4 @@
-"""The index on disk: schema, the pointer to the live index, the update lock, safe opening.
+"""The index on disk: the pointer to the live index, the update lock, safe opening.
 
 Layout of the index folder:
 
@@ -29,53 +29,17 @@ from pathlib import Path
 from typing import Iterator
 
 from whoosh import index as whoosh_index
-from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
-from whoosh.formats import Existence
 
-from . import whoosh_compact
-from .analysis import syllable_analyzer, word_analyzer
-from .errors import IndexBusy, IndexDamaged, IndexMissing, SearcherError
+from ..errors import IndexBusy, IndexDamaged, IndexMissing, SearcherError
+from .schema import PARAGRAPH_DOC, SCHEMA_VERSION, make_schema
+from .whoosh import compact
 
-SCHEMA_VERSION = 5
+compact.install()
+
 POINTER = "CURRENT.json"
 LOCK = "update.lock"
 _NAME = re.compile(r"^main_\d{4,}$")
-
-# Document kinds: one article document (metadata) and one document per paragraph.
-ARTICLE_DOC, PARAGRAPH_DOC = "a", "p"
-
-
-def _existence(field):
-    """Only which documents hold a term: for article-level document frequencies."""
-    field.format = Existence(field_boost=field.format.field_boost)
-    return field
-
-
-def make_schema() -> Schema:
-    """Paragraph documents carry the text fields; article documents carry the metadata and
-    the set of the article's syllables (`asyl`, `asylf`), for article-level ranking (its
-    bigrams are counted in a sketch beside: :mod:`searcher.bigrams`)."""
-    return Schema(
-
-        kind=ID,                             # ARTICLE_DOC or PARAGRAPH_DOC
-        article=ID(sortable=True),           # a column: document -> article, cheaply
-        para=STORED,
-        date=ID,                             # YYYY-MM[-DD]: prefix and range filters
-        text=STORED,                         # the paragraph exactly as in the file
-        meta=STORED,                         # article docs: title, date, byline, fingerprint...
-        # Exact syllables; folded syllables only where folding changes them (a folded query
-        # term is looked up in both); compounds folded, since syllables carry the accents.
-        syl=TEXT(analyzer=syllable_analyzer(), phrase=False),
-        sylf=TEXT(analyzer=syllable_analyzer(folded=True, changed_only=True), phrase=False),
-        wordf=TEXT(analyzer=word_analyzer(folded=True), phrase=False),
-        asyl=_existence(TEXT(analyzer=syllable_analyzer(), phrase=False)),
-        asylf=_existence(TEXT(analyzer=syllable_analyzer(folded=True, changed_only=True),
-                              phrase=False)),
-    )
-
-
-whoosh_compact.install()
 
 
 class DurableFileStorage(FileStorage):
@@ -135,13 +99,6 @@ class IndexStore:
             os.fsync(f.fileno())
         os.replace(tmp, self.path / POINTER)
         _fsync_path(str(self.path))
-
-    def touch(self) -> None:
-        """Record the time of an update that kept the same live index."""
-        current = self.pointer()
-        if current:
-            self.publish(current["name"], **{k: v for k, v in current.items()
-                                              if k not in ("name", "schema", "updated")})
 
     def new_name(self) -> str:
         numbers = [int(m.group(1)) for m in
@@ -246,10 +203,10 @@ class IndexStore:
                 except OSError:
                     pass
         if live:  # segment files a killed or failed writer left behind (a full disk, say)
+            from .whoosh.bulk_writer import remove_unlisted_segments
+
             try:
-                storage = self.storage()
-                ix = storage.open_index(indexname=live)
-                whoosh_index.clean_files(storage, live, ix.latest_generation(), ix._segments())
+                remove_unlisted_segments(self.storage(), live)
             except Exception:
                 pass
 

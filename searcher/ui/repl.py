@@ -1,7 +1,7 @@
 """The interactive REPL: type a query, see ranked hits; `:commands` for the rest.
 
-The loop, its commands and its prompt are here; completion lives in
-:mod:`searcher.completion`, hit formatting in :mod:`searcher.output`. When stdin is not a
+The loop and its prompt are here; the commands are declared in :mod:`.commands`, completion
+lives in :mod:`.completion`, hit formatting in :mod:`.output`. When stdin is not a
 terminal the same commands are read one per line, without a prompt, so the REPL is
 scriptable.
 """
@@ -10,26 +10,14 @@ from __future__ import annotations
 import shutil
 import sys
 from dataclasses import dataclass, field
-from typing import Callable, TextIO
+from typing import TextIO
 
 import click
 
-from .errors import SearcherError
-from .terminal import safe
-
-HELP = """\
-Type words to search; Enter on an empty line (or :more) shows the next page.
-  "exact phrase"   -word   -"phrase"   a OR b
-  date:2024  date:2023-06  date:2017..2020   article:ID   title:word
-Commands:
-  :more            next page of the last query
-  :open N          hit N's whole article, query words highlighted
-  :limit N         hits per page (now {limit})
-  :articles        one hit per article (now {articles})
-  :stats           corpus and index summary
-  :reindex         update the index from the corpus
-  :help            this text
-  :quit            leave (or Ctrl-D)"""
+from ..errors import SearcherError
+from .commands import COMMANDS
+from .session import Settings, run_update
+from .terminal import safe, use_colour
 
 
 @dataclass
@@ -46,13 +34,10 @@ class ReplState:
 class Repl:
     """One REPL session over an open search engine."""
 
-    def __init__(self, settings, engine_factory: Callable, out: TextIO | None = None,
+    def __init__(self, settings: Settings, engine, out: TextIO | None = None,
                  colour: bool | None = None):
-        from .terminal import use_colour
-
         self.settings = settings
-        self._engine_factory = engine_factory
-        self.engine = engine_factory()
+        self.engine = engine
         self.out = out or sys.stdout
         self.colour = use_colour(self.out) if colour is None else colour
         self.state = ReplState()
@@ -84,7 +69,7 @@ class Repl:
                     self.more()
                 return True
             if text.startswith(":"):
-                return self.command(text)
+                return COMMANDS.run(self, text)
             self.search(text, page=1)
         except SearcherError as exc:
             self.error(str(exc))
@@ -113,57 +98,22 @@ class Repl:
             return
         self.search(self.state.query, self.state.page + 1)
 
-    def command(self, text: str) -> bool:
-        name, _, arg = text.partition(" ")
-        name, arg = name.lower(), arg.strip()
-        if name in (":quit", ":q", ":exit"):
-            return False
-        if name in (":help", ":h", ":?"):
-            self.echo(HELP.format(limit=self.state.limit,
-                                  articles="on" if self.state.articles else "off"))
-        elif name == ":more":
-            self.more()
-        elif name == ":open":
-            self.open(arg)
-        elif name == ":limit":
-            if not arg.isdigit() or not 1 <= int(arg) <= 1000:
-                raise SearcherError(":limit takes a number from 1 to 1000")
-            self.state.limit = int(arg)
-            self.echo(f"{self.state.limit} hits per page")
-        elif name == ":articles":
-            self.state.articles = not self.state.articles
-            self.echo(f"one hit per article: {'on' if self.state.articles else 'off'}")
-        elif name == ":stats":
-            self.stats()
-        elif name == ":reindex":
-            self.reindex()
-        else:
-            raise SearcherError(f"unknown command {name}; :help lists them")
-        return True
-
     def open(self, arg: str) -> None:
         """Hit N's whole article, query words highlighted; paged when longer than the screen."""
+        from ..search import query_spans
         from .output import highlighted
-        from .ranking import ParagraphTerms, highlight_spans, UnitMatch
 
         if not arg.isdigit() or int(arg) not in self.state.hits:
             shown = sorted(self.state.hits)
             raise SearcherError(f":open takes the number of a hit shown"
                                 f"{f' ({shown[0]}–{shown[-1]})' if shown else ''}")
         hit = self.state.hits[int(arg)]
-        q = self.engine.parse_query(self.state.query or "")
+        q = self.engine.prepare_query(self.state.query or "")
         meta = self.engine.article_meta(hit.article)
         lines = [click.style(safe(meta.get("title", "")), bold=True) if self.colour else safe(meta.get("title", "")),
                  " · ".join(x for x in (meta.get("date"), safe(hit.article)) if x), ""]
         for n, text in self.engine.article_paragraphs(hit.article):
-            pt = ParagraphTerms(text)
-            matches = []
-            for unit in q.units:
-                for c in unit.alternatives:
-                    fold_hits, _ = pt.find(c)
-                    if fold_hits:
-                        matches.append(UnitMatch(fold_hits, len(c.terms), 1, 1, False))
-            spans = highlight_spans(pt, text, matches)
+            spans = query_spans(text, q)
             marker = "▶ " if n == hit.paragraph else "  "
             lines.append(f"{marker}{highlighted(text, spans, self.colour)}")
             lines.append("")
@@ -175,7 +125,7 @@ class Repl:
             self.echo(page)
 
     def stats(self) -> None:
-        from .stats import index_stats
+        from ..index import index_stats
 
         info = index_stats(self.settings.index, self.settings.corpus)
         self.echo(f"{info['articles']:,} articles, {info['paragraphs']:,} paragraphs, "
@@ -183,13 +133,11 @@ class Repl:
                   f"{safe(info['corpus'])}; updated {info['updated']}")
 
     def reindex(self) -> None:
-        from .cli import run_update
-
         report = run_update(self.settings)
         self.echo(report.summary())
         self.engine.refresh()
         if self.vocabulary is not None:
-            self.vocabulary.engine = self.engine
+            self.vocabulary.lexicon = self.engine.lexicon
             self.vocabulary.start()
 
     # -- loops -----------------------------------------------------------------------------------
@@ -208,7 +156,7 @@ class Repl:
             history = FileHistory(str(path))
         except OSError:
             history = InMemoryHistory()
-        self.vocabulary = Vocabulary(self.engine)
+        self.vocabulary = Vocabulary(self.engine.lexicon)
         self.vocabulary.start()
         session = PromptSession(
             history=history, auto_suggest=AutoSuggestFromHistory(),

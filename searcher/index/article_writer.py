@@ -1,7 +1,7 @@
 """Article files -> new index segments, in this process or in worker processes.
 
 Each process loads its articles, analyzes them (word segmentation is the costly step) and
-writes its own segment with :class:`~searcher.bulk_writer.SegmentBuilder`; the caller lists
+writes its own segment with :class:`~searcher.index.whoosh.bulk_writer.SegmentBuilder`; the caller lists
 the segments in the index's table of contents in one commit, so until then readers see the
 index as it was, and an interruption leaves only unlisted files that the next update deletes.
 
@@ -19,12 +19,12 @@ import signal
 from dataclasses import dataclass
 from typing import Callable
 
-from .analysis import IndexTerms, index_terms
+from ..analysis import IndexTerms, index_terms
 from .bigrams import BigramCounts, article_bigrams
-from .bulk_writer import SegmentBuilder
-from .corpus import Article, FileStat, SkippedFile, load
-from .errors import SearcherError
-from .store import ARTICLE_DOC, PARAGRAPH_DOC
+from ..corpus import Article, FileStat, SkippedFile, load
+from ..errors import SearcherError
+from .schema import ARTICLE_DOC, PARAGRAPH_DOC
+from .whoosh.bulk_writer import SegmentBuilder
 
 PROGRESS_EVERY = 16  # articles per progress message from a worker
 

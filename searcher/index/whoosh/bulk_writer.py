@@ -2,9 +2,9 @@
 
 Whoosh's own writer sends every posting through a chain of Python calls: the analyzer's
 token generators, a posting pool that sorts all postings of a segment (spilling sorted runs to
-disk and merging them back), then one ``add_posting`` call per posting. That was three
-quarters of a build's time, against a quarter for word segmentation (cProfile, 1,000 VNTC
-articles). Documents reach a segment in document-number order, so each term's postings are
+disk and merging them back), then one ``add_posting`` call per posting, which costs more
+than the word segmentation itself. Documents reach a segment in document-number order, so
+each term's postings are
 already sorted when they are appended to that term's own arrays: only terms get sorted, not
 postings. Past a memory bound the arrays go to disk as a run sorted by term, and the runs are
 merged term by term (a term's arrays from consecutive runs just concatenate). The segment is
@@ -30,16 +30,16 @@ from itertools import chain
 from operator import itemgetter, sub
 from typing import Iterator, Mapping
 
+from whoosh import index as whoosh_index
 from whoosh.codec import default_codec
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.formats import Existence, Frequency
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import length_to_byte
 
-from .whoosh_compact import dump_chunked, encode_block, load_chunked
+from .compact import dump_chunked, encode_block, load_chunked
 
-# Postings held in memory before a sorted run goes to disk: with the term dictionary, about
-# 100 MB per process.
+# Postings held in memory before a sorted run goes to disk (the memory bound of a writer).
 SPILL_POSTINGS = 6_000_000
 RUN_CHUNK_POSTINGS = 100_000  # postings pickled together in a run file (the merge holds one
                               # chunk of each run)
@@ -78,7 +78,7 @@ _TERM_INFO = struct.Struct(W3TermInfo._struct.format + "qi")
 def _term_bytes(existence: bool, ids: array, freqs: array | None, lengths: array,
                 limit: int, compression: int) -> tuple[bytes, tuple]:
     """One term's postings as Whoosh's ``W3PostingsWriter`` writes them (blocks of ``limit``
-    postings, through :func:`searcher.whoosh_compact.encode_block`, as it does), and the
+    postings, through :func:`.compact.encode_block`, as it does), and the
     term's statistics as its ``W3TermInfo`` sums them block by block: Whoosh's bytes
     exactly (a test compares the files), without its per-posting and per-block calls."""
     parts = [WHOOSH3_HEADER_MAGIC]
@@ -102,7 +102,7 @@ def _term_bytes(existence: bool, ids: array, freqs: array | None, lengths: array
             elif min(counts) == top:
                 weights = block_weight
             else:
-                weights = tuple(counts)  # whole numbers pickled as ints (whoosh_compact)
+                weights = tuple(counts)  # whole numbers pickled as ints (see .compact)
             values = _frequency_bytes(counts)
         parts.append(encode_block(tuple(map(sub, block, chain((0,), block))), weights, values,
                                   len(block), block[-1], block_weight, block_min, block_max,
@@ -285,6 +285,11 @@ class SegmentBuilder:
         self._held = 0
         _return_free_memory()
 
+    @property
+    def runs_spilled(self) -> int:
+        """Sorted runs written to disk so far (past the memory bound)."""
+        return len(self._runs)
+
     def _remove_runs(self) -> None:
         for path in self._runs:
             try:
@@ -352,3 +357,10 @@ def commit_with_segments(writer, segments: list, merge: bool = True) -> None:
         writer._close_segment()
     writer._commit_toc(final + list(segments))
     writer._finish()
+
+
+def remove_unlisted_segments(storage, indexname: str) -> None:
+    """Delete the segment files of index ``indexname`` that its table of contents does not
+    list (what a killed or failed writer left behind)."""
+    ix = storage.open_index(indexname=indexname)
+    whoosh_index.clean_files(storage, indexname, ix.latest_generation(), ix._segments())

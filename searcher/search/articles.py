@@ -1,0 +1,197 @@
+"""Ranking articles: stage one by article-level idf, then the best few scored as wholes over
+all their paragraphs (:mod:`.features`), each shown by its best paragraph."""
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+
+from ..index import BigramFrequencies
+from .documents import Documents, JoinedArticle
+from .features import ArticleFeatures, PairWeight, QueryTraits, article_evidence, weighted
+from .matching import Hits, ParagraphTerms, excluded, hits_within, paragraph_sums, paragraphs_holding, unit_hits
+from .paragraphs import score_paragraph
+from .query import ParsedQuery
+from .results import Candidate
+from .retrieval import SCORE_THEN_ID, Plan, Retriever
+from .scoring import FOLD_WEIGHT, Scored, article_idf, rank_key, score_hits
+from .stats import CorpusStats
+
+ARTICLE_CANDIDATES = 40   # articles scored as wholes per query
+ARTICLE_POOL = 300        # articles whose common query words are looked at, to pick those
+STAGE_ONE_COMPOUND_WEIGHT = 0.5  # stage one: query compounds in one paragraph, x idf
+
+
+@dataclass(slots=True)
+class ScoredArticle:
+    """A candidate article matched as a whole: what ranking and showing it need."""
+
+    id: str
+    article: JoinedArticle
+    whole: ParagraphTerms
+    hits: Hits
+    scored: Scored  # its matches as one text
+    holding: list[set[int]]
+    features: ArticleFeatures
+
+
+class ArticleRanker:
+    """Ranks articles for a query over one open index."""
+
+    def __init__(self, documents: Documents, retriever: Retriever, stats: CorpusStats,
+                 bigrams: BigramFrequencies):
+        self.documents = documents
+        self.retriever = retriever
+        self.stats = stats
+        self.bigrams = bigrams
+
+    def rank(self, q: ParsedQuery, plan: Plan, need: int,
+             wanted: frozenset[str]) -> tuple[list[Candidate], int]:
+        """The ranked articles, the best ``need`` shown by their best paragraph, and how
+        many articles matched."""
+        scored, total = self.scored(q, plan, max(ARTICLE_CANDIDATES, need * 2), wanted)
+        ranked = [Candidate(s.article.paras[0][0], s.id, s.article.paras[0][1], "", s.whole,
+                            weighted(s.features), s.scored.all_matched, s.scored.matched,
+                            s.scored.matches) for s in scored]
+        ranked.sort(key=rank_key(q), reverse=True)
+        by_id = {s.id: s for s in scored}
+        for i, c in enumerate(ranked[:need]):
+            best = self._best_paragraph(by_id[c.article], plan, wanted)
+            best.score, best.all_matched = c.score, c.all_matched
+            ranked[i] = best
+        return ranked, max(total, len(ranked))
+
+    def _best_paragraph(self, s: ScoredArticle, plan: Plan, wanted: frozenset[str]) -> Candidate:
+        """The paragraph that shows an article: the best scored among those holding the
+        most query words (only they can be the best, so only they are scored)."""
+        art = s.article
+        counts = paragraph_sums(s.holding, [1] * len(s.holding), len(art.starts))
+        most = max(counts)
+        best = None
+        for k, n in enumerate(counts):
+            if n == most:
+                p = art.paragraph(k, s.id, wanted)
+                start = art.starts[k]
+                score_paragraph(p, plan, self.stats.avg_len, hits_within(s.hits, start, start + len(p.pt)))
+                if best is None or p.score > best.score:
+                    best = p
+        return best
+
+    def scored(self, q: ParsedQuery, plan: Plan, k: int,
+               wanted: frozenset[str]) -> tuple[list[ScoredArticle], int]:
+        """The ``k`` best articles of stage one, each matched as a whole, with the features
+        its score weighs (those holding an excluded word, or no query word, left out); and
+        how many articles matched."""
+        aplan = self.retriever.plan(q, None, level="a")
+        top, total = self._candidates(plan, aplan, k)
+        pairs = self._pairs(q, aplan.df_exact, aplan.df_folded)
+        traits = QueryTraits.of(q)
+        avg_len, avg_article = self.stats.avg_len, self.stats.avg_article_len
+        out: list[ScoredArticle] = []
+        for a, stage_one in top:
+            art = self.documents.article(a, plan.allowed)
+            if art is None:
+                continue
+            # The whole article at once: one sequence of syllables, matched once; its
+            # paragraphs' matches are cut from it.
+            whole = art.whole(wanted)
+            if excluded(whole, q):
+                continue
+            hits = unit_hits(whole, plan.weights.clauses)
+            scored = score_hits(hits, plan.weights, len(whole), avg_len)
+            if not scored.matched:
+                continue
+            lead_end = art.length(0) if art.paras[0][1] == 0 else 0
+            length = len(whole) - (len(art.paras) - 1)
+            holding = paragraphs_holding(hits, art.paragraph_at)
+            features = article_evidence(scored, aplan.weights, pairs, length, avg_article, lead_end,
+                                        holding, len(art.starts), stage_one, traits)
+            out.append(ScoredArticle(a, art, whole, hits, scored, holding, features))
+        return out, total
+
+    def _pairs(self, q: ParsedQuery, df_exact: dict[str, int],
+               df_folded: dict[str, int]) -> list[PairWeight | None]:
+        """Each pair of consecutive single-clause query units as a bigram with its
+        article-level idf; as typed, its df is estimated from the bigram's folded df and
+        how often each word is spelled as typed."""
+        out: list[PairWeight | None] = []
+        articles = self.stats.articles
+        for a, b in zip(q.units, q.units[1:]):
+            if len(a.alternatives) > 1 or len(b.alternatives) > 1:
+                out.append(None)
+                continue
+            first, second = a.alternatives[0].terms[-1], b.alternatives[0].terms[0]
+            df = self.bigrams.df(first.folded, second.folded)
+            if not df:
+                out.append(None)
+                continue
+            share = min((df_exact[t.term] / df_folded[t.folded] if t.exact and df_folded[t.folded] else 1.0)
+                        for t in (first, second))
+            out.append(PairWeight(article_idf(df, articles), article_idf(max(df * share, 1.0), articles),
+                                  first.exact or second.exact))
+        return out
+
+    def _candidates(self, plan: Plan, aplan: Plan, k: int) -> tuple[list[tuple[str, float]], int]:
+        """Stage one for articles: the ``k`` best by article-level idf of the distinctive
+        query words they hold and of the query compounds in one of their paragraphs; the
+        common words then tell the best few hundred apart. Returns (article, stage-one
+        score) pairs, best first, and how many articles matched."""
+        article_of = self.retriever.postings.article_of
+        is_deleted = self.documents.is_deleted
+        allowed = None if plan.allowed is None else {article_of(d) for d in plan.allowed}
+        dropped = {article_of(d) for d in aplan.dropped}
+
+        def wanted(a: str) -> bool:
+            return a not in dropped and (allowed is None or a in allowed)
+
+        by_doc: dict[int, float] = {}  # summed by article document first: the hot loop
+        get = by_doc.get
+        for unit_docs in aplan.units:
+            for d, v in unit_docs.items():
+                by_doc[d] = get(d, 0.0) + v
+        scores: dict[str, float] = {}
+        article_docs: dict[str, int] = {}  # article -> its article document
+        for d, v in by_doc.items():
+            if not is_deleted(d):
+                a = article_of(d)
+                if wanted(a):
+                    scores[a] = scores.get(a, 0.0) + v
+                    article_docs[a] = d
+        compounds: dict[str, float] = {}  # the best paragraph's query compounds
+        for d, w in aplan.compound_docs.items():
+            if not is_deleted(d):
+                a = article_of(d)
+                if w > compounds.get(a, 0.0) and wanted(a):
+                    compounds[a] = w
+        for a, w in compounds.items():
+            scores[a] = scores.get(a, 0.0) + STAGE_ONE_COMPOUND_WEIGHT * w
+        total = len(scores)
+        pool = dict(heapq.nlargest(ARTICLE_POOL, scores.items(), key=SCORE_THEN_ID))
+        if aplan.common:
+            self._add_common_words(pool, article_docs, aplan)
+        return heapq.nlargest(k, pool.items(), key=SCORE_THEN_ID), total
+
+    def _add_common_words(self, pool: dict[str, float], article_docs: dict[str, int],
+                          aplan: Plan) -> None:
+        """Add to the pool's scores what the query's common words bring (tested per article
+        in bitmaps, not read as lists)."""
+        pool_docs: dict[int, str] = {}  # article document -> article, for the pool
+        for a in pool:
+            d = article_docs.get(a)
+            if d is None:
+                d = self.documents.article_doc(a)
+            if d is not None:
+                pool_docs[d] = a
+        # Document d is bit d & 7 of byte d >> 3 in a bitmap: worked out once per article.
+        probes = [(d >> 3, 1 << (d & 7), a) for d, a in pool_docs.items()]
+        for i in aplan.common:
+            gain: dict[str, float] = {}  # the best alternative's, per article
+            for w in aplan.weights.units[i]:
+                typed, anyway = self.retriever.clause_bitmaps(w.clause)
+                other = FOLD_WEIGHT * w.folded
+                for byte, bit, a in probes:
+                    if anyway[byte] & bit:
+                        v = w.exact if typed is None or typed[byte] & bit else other
+                        if v > gain.get(a, 0.0):
+                            gain[a] = v
+            for a, v in gain.items():
+                pool[a] += v

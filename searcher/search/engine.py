@@ -1,0 +1,143 @@
+"""Query -> ranked hits: the library API behind `searcher search` and the REPL.
+
+A facade over the pieces of one open index: :class:`~.documents.Documents` (stored text,
+kept for the session), :class:`~.retrieval.Retriever` (stage one),
+:class:`~.paragraphs.ParagraphRanker` and :class:`~.articles.ArticleRanker` (stage two),
+and the index's :class:`~searcher.index.Lexicon`, which suggestions and completion read.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from ..errors import IndexDamaged
+from ..index import BigramFrequencies, IndexStore, Lexicon, PostingReader
+from .articles import ARTICLE_CANDIDATES, ArticleRanker
+from .documents import Documents
+from .features import ArticleFeatures
+from .matching import excluded, wanted_terms
+from .paragraphs import ParagraphRanker
+from .query import ParsedQuery, mark_exact, parse_query
+from .results import Candidate, Hit, SearchResult
+from .retrieval import Retriever
+from .stats import CorpusStats
+from .suggest import suggest_for
+
+
+class SearchEngine:
+    """An open index, ready to answer many queries (open once, query often)."""
+
+    def __init__(self, index: Path):
+        self.store = IndexStore(index)
+        self._open()
+
+    def _open(self) -> None:
+        self.ix = self.store.open()
+        try:
+            self.searcher = self.ix.searcher()
+            reader = self.searcher.reader()
+            self.postings = PostingReader(reader)
+            self.lexicon = Lexicon(reader, self.postings)
+            self.stats = CorpusStats.of(reader, self.store.pointer() or {})
+            self.bigrams = BigramFrequencies(self.store.bigrams_path(self.ix.indexname))
+        except Exception as exc:
+            raise IndexDamaged(f"the index at {self.store.path} is damaged "
+                               f"({type(exc).__name__}); run `searcher index --rebuild`") from None
+        self.documents = Documents(self.searcher, self.postings)
+        self.retriever = Retriever(self.documents, self.postings, self.lexicon, self.stats)
+        self.paragraph_ranker = ParagraphRanker(self.documents, self.stats.avg_len)
+        self.article_ranker = ArticleRanker(self.documents, self.retriever, self.stats, self.bigrams)
+
+    @property
+    def articles(self) -> int:
+        """Articles in the index."""
+        return self.stats.articles
+
+    @property
+    def paragraphs(self) -> int:
+        """Paragraphs in the index."""
+        return self.stats.paragraphs
+
+    def clear_caches(self) -> None:
+        """Forget what the session has read (paragraphs, joined articles, common words'
+        bitmaps), to measure latency as a first query sees it."""
+        self.documents.clear()
+        self.postings.forget()
+
+    def refresh(self) -> None:
+        """Reopen after an update so new articles are seen."""
+        self.close()
+        self._open()
+
+    def close(self) -> None:
+        try:
+            self.searcher.close()
+        except Exception:
+            pass
+        if getattr(self, "bigrams", None) is not None:
+            self.bigrams.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def article_meta(self, article: str) -> dict:
+        """Title, date, byline... of an article."""
+        return self.documents.meta(article)
+
+    def article_paragraphs(self, article: str) -> list[tuple[int, str]]:
+        """All paragraphs of an article, in order (for `:open`)."""
+        return self.documents.paragraphs_of(article)
+
+    def prepare_query(self, text: str) -> ParsedQuery:
+        """``text`` read as a query, its words typed with marks told apart by whether the
+        index holds them so spelled (see :func:`searcher.search.query.mark_exact`)."""
+        return mark_exact(parse_query(text), lambda term: self.postings.doc_frequency("syl", term) > 0)
+
+    def search(self, text: str, limit: int = 10, page: int = 1, articles: bool = False,
+               suggest: bool = True) -> SearchResult:
+        """Rank paragraphs (or articles) for ``text``; ``page`` counts from 1."""
+        t0 = time.perf_counter()
+        q = self.prepare_query(text)
+        limit = max(1, limit)
+        page = max(1, page)
+        ranked, total = self._rank(q, need=limit * page, articles=articles)
+        first = (page - 1) * limit
+        hits = [Hit.of(rank, c, self.documents.meta(c.article))
+                for rank, c in enumerate(ranked[first:first + limit], start=first + 1)]
+        suggestion = suggest_for(self.lexicon, q, total, ranked) if suggest and q.units else None
+        return SearchResult(text, total, page, (time.perf_counter() - t0) * 1000, suggestion, hits)
+
+    def article_features(self, text: str, k: int = ARTICLE_CANDIDATES) -> list[tuple[str, ArticleFeatures, bool]]:
+        """What ``searcher search --articles`` weighs for its ``k`` candidate articles:
+        (article, features, whether it holds every query word), in stage-one order. For
+        fitting the weights (scripts/fit_article_weights.py) and for explaining a ranking."""
+        q = self.prepare_query(text)
+        if not q.units:
+            return []
+        plan = self.retriever.plan(q, self.retriever.filter_docs(q), with_docs=False)
+        scored, _ = self.article_ranker.scored(q, plan, k, wanted_terms(q))
+        return [(s.id, s.features, s.scored.all_matched) for s in scored]
+
+    def _rank(self, q: ParsedQuery, need: int, articles: bool) -> tuple[list[Candidate], int]:
+        allowed = self.retriever.filter_docs(q)
+        if not q.units:
+            return self._filtered_only(q, allowed, articles)
+        plan = self.retriever.plan(q, allowed, with_docs=not articles)
+        if articles:
+            return self.article_ranker.rank(q, plan, need, wanted_terms(q))
+        return self.paragraph_ranker.rank(q, plan, need)
+
+    def _filtered_only(self, q: ParsedQuery, allowed: set[int] | None,
+                       articles: bool) -> tuple[list[Candidate], int]:
+        """A query of filters only: the paragraphs they allow, in article order."""
+        if allowed is None:
+            return [], 0
+        cands = [c for c in (self.documents.candidate(d) for d in sorted(allowed)) if c]
+        cands = [c for c in cands if not excluded(c.pt, q)]
+        cands.sort(key=lambda c: (c.article, c.para))
+        if articles:
+            cands = list({c.article: c for c in reversed(cands)}.values())[::-1]
+        return cands, len(cands)

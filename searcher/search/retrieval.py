@@ -1,0 +1,210 @@
+"""Stage one: the documents that hold the query's distinctive words, and what each brings.
+
+Posting lists are read for the query's distinctive syllables (very common ones such as `của`,
+`và` are skipped when rarer ones exist) and for the compounds the query forms, each bringing
+its idf, as typed or discounted for other diacritics. Stage two (:mod:`.paragraphs`,
+:mod:`.articles`) re-ranks the best few hundred on their text.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from operator import itemgetter
+
+from whoosh.query import And, Or, Term, TermRange
+
+from ..index import PARAGRAPH_DOC, SYLLABLE_FIELDS, Lexicon, PostingReader, bitmap_and
+from .documents import Documents
+from .matching import ParagraphTerms
+from .query import Clause, ParsedQuery
+from .scoring import FOLD_WEIGHT, QueryWeights, article_idf, paragraph_idf
+from .stats import CorpusStats
+
+COMMON_FRACTION = 0.08    # syllables in more paragraphs than this are skipped in retrieval...
+COMMON_MIN_DF = 2000      # ...if they are also in at least this many paragraphs
+
+# Stage one keeps the best-scored documents (or articles), ties broken by their number (or id):
+# never by the order a set happens to hold them in, so answers do not depend on it.
+SCORE_THEN_ID = itemgetter(1, 0)
+
+
+@dataclass
+class Plan:
+    """What stage one found: weights, per-unit documents, compounds, exclusions, filters."""
+
+    weights: QueryWeights
+    units: list[dict[int, float]]
+    compound_docs: dict[int, float]
+    dropped: set[int]
+    allowed: set[int] | None
+    common: list[int]  # units too common to read in stage one
+    df_exact: dict[str, int]  # document frequencies of the query's terms, as typed...
+    df_folded: dict[str, int]  # ...and folded
+
+
+def _runs(q: ParsedQuery) -> list[list[str]]:
+    """Runs of consecutive folded query syllables, broken where a unit has alternatives."""
+    seq: list[str] = []
+    runs: list[list[str]] = []
+    for unit in q.units:
+        if len(unit.alternatives) == 1:
+            seq.extend(t.folded for t in unit.alternatives[0].terms)
+        else:
+            runs.append(seq)
+            seq = []
+    runs.append(seq)
+    return runs
+
+
+class Retriever:
+    """Stage one over one open index: posting lists -> weighted documents."""
+
+    def __init__(self, documents: Documents, postings: PostingReader, lexicon: Lexicon,
+                 stats: CorpusStats):
+        self.documents = documents
+        self.postings = postings
+        self.lexicon = lexicon
+        self.stats = stats
+
+    def folded_docs(self, folded: str, level: str = "p") -> frozenset[int]:
+        """Documents holding a folded syllable in any spelling (see Lexicon.folded_df)."""
+        return self.postings.doc_set(folded, *SYLLABLE_FIELDS[level])
+
+    def clause_docs(self, clause: Clause, level: str = "p") -> frozenset[int]:
+        """Documents holding every syllable of a clause, in any spelling."""
+        docs = None
+        for t in clause.terms:
+            d = self.folded_docs(t.folded, level)
+            docs = d if docs is None else docs & d
+        return docs or frozenset()
+
+    def clause_bitmaps(self, c: Clause) -> tuple[bytes | None, bytes]:
+        """Article documents holding clause ``c`` as typed (None when nothing was typed
+        with marks) and in any spelling, as bitmaps (for common words: tested, not listed)."""
+        exact_field, folded_field = SYLLABLE_FIELDS["a"]
+        typed = anyway = None
+        for t in c.terms:
+            if t.exact:
+                e = self.postings.doc_bitmap(t.term, exact_field)
+                typed = e if typed is None else bitmap_and(typed, e)
+            f = self.postings.doc_bitmap(t.folded, exact_field, folded_field)
+            anyway = f if anyway is None else bitmap_and(anyway, f)
+        return typed, anyway
+
+    def filter_docs(self, q: ParsedQuery) -> set[int] | None:
+        """Paragraph documents allowed by the filters, or None when there are none."""
+        searcher = self.documents.searcher
+        parts = []
+        if q.dates:
+            parts.append(Or([TermRange("date", r.start, r.end + "\uffff") for r in q.dates]))
+        if q.articles:
+            parts.append(Or([Term("article", a) for a in q.articles]))
+        allowed = None
+        if parts:
+            allowed = set(searcher.docs_for_query(And([Term("kind", PARAGRAPH_DOC), *parts])))
+        if q.title:
+            articles = set()
+            title_docs = None
+            for c in q.title:
+                docs = self.clause_docs(c)
+                title_docs = docs if title_docs is None else title_docs & docs
+            for d in title_docs or ():
+                f = self.documents.reader.stored_fields(d)
+                if f.get("para") == 0:
+                    pt = ParagraphTerms(f["text"])
+                    if all(pt.find(c)[1] for c in q.title):
+                        articles.add(self.postings.article_of(d))
+            docs = set()
+            for a in articles:
+                docs.update(searcher.document_numbers(kind=PARAGRAPH_DOC, article=a))
+            allowed = docs if allowed is None else allowed & docs
+        return allowed
+
+    def compounds(self, q: ParsedQuery) -> list[tuple[str, float]]:
+        """Folded compounds formed by consecutive query syllables that the index knows as
+        words (`an ninh` -> `an_ninh`), with their idf."""
+        out = []
+        for run in _runs(q):
+            for n in (2, 3):
+                for i in range(len(run) - n + 1):
+                    word = "_".join(run[i:i + n])
+                    df = self.postings.doc_frequency("wordf", word)
+                    if df:
+                        out.append((word, paragraph_idf(df, self.stats.paragraphs)))
+        return out
+
+    def _unit_sets(self, c: Clause, level: str, df_folded: dict[str, int],
+                   common: float) -> tuple[frozenset[int] | None, frozenset[int]]:
+        """Documents holding clause ``c`` as typed (None when nothing was typed with marks)
+        and in any spelling. Other spellings are read only when that is cheap (`hưu` is
+        rare, while its folded `huu` also stands for the common `hữu`)."""
+        exact_field, _ = SYLLABLE_FIELDS[level]
+        exact = None
+        for t in c.terms:
+            if t.exact:
+                e = self.postings.doc_set(t.term, exact_field)
+                exact = e if exact is None else exact & e
+        if exact is None or max(df_folded[t.folded] for t in c.terms) <= common:
+            return exact, self.clause_docs(c, level)
+        return exact, exact
+
+    def plan(self, q: ParsedQuery, allowed: set[int] | None, level: str = "p",
+             with_docs: bool = True) -> Plan:
+        """For each distinctive query unit, the documents holding it and the idf weight it
+        brings them (as typed, or discounted for other diacritics). ``level`` "p" reads
+        paragraph documents; "a" reads the article documents' syllable sets, so weights are
+        article-level idf; both read the compounds the query forms. Without ``with_docs``
+        only the weights are worked out (article ranking reads no paragraph posting lists)."""
+        exact_field, _ = SYLLABLE_FIELDS[level]
+        n = self.stats.paragraphs if level == "p" else self.stats.articles
+        pr = self.postings
+        df_folded = {t.folded: self.lexicon.folded_df(t.folded, level) for t in q.positive_terms()}
+        df_exact = {t.term: pr.doc_frequency(exact_field, t.term)
+                    for t in q.positive_terms() if t.exact}
+        weights = QueryWeights.of(q, df_exact, df_folded, n,
+                                  paragraph_idf if level == "p" else article_idf)
+        common = max(COMMON_MIN_DF if level == "p" else COMMON_MIN_DF // 4, COMMON_FRACTION * n)
+
+        def df_as_typed(t) -> int:
+            return df_exact[t.term] if t.exact else df_folded[t.folded]
+
+        # A unit is distinctive when its rarest alternative, as typed, is not common.
+        unit_df = [min(max(df_as_typed(t) for t in c.terms) for c in u.alternatives)
+                   for u in q.units]
+        distinctive = [i for i, df in enumerate(unit_df) if df <= common]
+        use = distinctive or list(range(len(q.units)))
+
+        units: list[dict[int, float]] = []
+        for i in (use if with_docs else ()):
+            alternatives = weights.units[i]
+            if len(alternatives) == 1:  # the common case, at C speed (exact docs are among docs)
+                w = alternatives[0]
+                exact, docs = self._unit_sets(w.clause, level, df_folded, common)
+                if exact is None:
+                    unit_docs = dict.fromkeys(docs, w.exact)
+                else:
+                    unit_docs = dict.fromkeys(docs, FOLD_WEIGHT * w.folded)
+                    unit_docs.update(dict.fromkeys(exact, w.exact))
+                units.append(unit_docs)
+                continue
+            unit_docs = {}
+            for w in alternatives:
+                exact, docs = self._unit_sets(w.clause, level, df_folded, common)
+                for d in docs:
+                    v = w.exact if exact is None or d in exact else FOLD_WEIGHT * w.folded
+                    if v > unit_docs.get(d, 0.0):
+                        unit_docs[d] = v
+            units.append(unit_docs)
+        dropped: set[int] = set()
+        for c in (q.excluded if with_docs else ()):
+            if len(c.terms) == 1:
+                t = c.terms[0]
+                dropped |= pr.doc_set(t.term, exact_field) if t.exact else self.folded_docs(t.folded, level)
+        # Compounds the query forms (paragraph documents, also for articles).
+        compound_docs: dict[int, float] = {}
+        for key, w in self.compounds(q) if with_docs else ():
+            found = dict.fromkeys(pr.docs("wordf", key), w)
+            again = {d: compound_docs[d] + w for d in found.keys() & compound_docs.keys()}
+            compound_docs.update(found)
+            compound_docs.update(again)
+        return Plan(weights, units, compound_docs, dropped, allowed,
+                    [i for i in range(len(q.units)) if i not in use], df_exact, df_folded)

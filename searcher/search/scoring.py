@@ -1,0 +1,179 @@
+"""How well a text answers a query: BM25 with the diacritics as typed, adjacency, compounds
+and coverage of the query, for a paragraph or an article joined into one text.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .matching import Hits
+from .query import Clause, ParsedQuery
+
+# Tuned on the relevance sets with scripts/eval_relevance.py.
+K1 = 1.2
+B = 0.75
+FOLD_WEIGHT = 0.35      # a match of the folded form only, when the query has marks
+ADJACENT_WEIGHT = 0.6   # consecutive query words found consecutive, per pair (x idf)
+COMPOUND_WEIGHT = 0.5   # a query compound (`an_ninh`) that is a word of the paragraph (x idf)
+COVERAGE_WEIGHT = 1.0   # fraction of the query's idf mass matched, x total idf
+
+LONG_QUERY = 5  # queries of more units than this are long: headlines, questions
+
+
+def paragraph_idf(df: int, n: int) -> float:
+    """Whoosh's BM25F idf, log(N / (df + 1)) + 1: common words keep some weight, which
+    suits long queries (headlines) better than BM25's near-zero."""
+    return math.log(n / (df + 1)) + 1.0 if df < n else 1.0
+
+
+def article_idf(df: float, n: int) -> float:
+    """Robertson's BM25 idf, for articles as documents. A folded
+    word's df adds up its spellings' and can pass ``n``: it counts as ``n`` (a weight near
+    zero, never below)."""
+    df = min(df, n)
+    return math.log((n - df + 0.5) / (df + 0.5) + 1.0)
+
+
+def saturate(tf: float, norm: float) -> float:
+    """BM25's term-frequency saturation; ``norm`` is K1 times the length normalization."""
+    return tf * (K1 + 1) / (tf + norm) if tf else 0.0
+
+
+@dataclass(slots=True)
+class UnitMatch:
+    """How one query unit matched: where (start positions, each ``length`` syllables
+    long) and its weighted frequency."""
+
+    starts: list[int]
+    length: int
+    tf: float
+    idf: float
+    exact: bool
+    alternative: int = 0  # which of the unit's alternatives matched
+    exact_starts: list[int] = field(default_factory=list)  # starts matching as typed
+
+
+@dataclass
+class Scored:
+    score: float
+    all_matched: bool
+    matched: int
+    matches: list[UnitMatch | None]
+    length: int
+    adjacent: list[int]  # per pair of consecutive query units: times found consecutive
+    adjacent_exact: list[int]  # the same, both spelled as typed
+    adjacent_at: list[set[int]]  # per pair: where its second unit starts, found consecutive
+
+
+@dataclass
+class ClauseWeight:
+    """A clause's idf as typed (exact terms where the user typed marks) and folded.
+    A phrase is as informative as its syllables together."""
+
+    clause: Clause
+    exact: float
+    folded: float
+
+    @property
+    def typed(self) -> bool:
+        """Some syllable of the clause must match as typed to count as exact."""
+        return any(t.exact for t in self.clause.terms)
+
+    @classmethod
+    def of(cls, clause: Clause, df_exact: dict[str, int], df_folded: dict[str, int], n: int,
+           idf_of: Callable[[int, int], float] = paragraph_idf):
+        folded = sum(idf_of(df_folded.get(t.folded, 0), n) for t in clause.terms)
+        exact = sum(idf_of(df_exact.get(t.term, 0) if t.exact else df_folded.get(t.folded, 0), n)
+                    for t in clause.terms)
+        return cls(clause, exact, folded)
+
+
+@dataclass
+class QueryWeights:
+    """Per-query constants of the re-ranking: each unit's alternatives with their idf."""
+
+    units: list[list[ClauseWeight]]
+    total_idf: float
+    clauses: list[list[Clause]]  # each unit's alternatives (see matching.unit_hits)
+
+    @classmethod
+    def of(cls, query: ParsedQuery, df_exact: dict[str, int], df_folded: dict[str, int],
+           n: int, idf_of: Callable[[int, int], float] = paragraph_idf) -> "QueryWeights":
+        units = [[ClauseWeight.of(c, df_exact, df_folded, n, idf_of) for c in u.alternatives]
+                 for u in query.units]
+        return cls(units, sum(max(w.exact for w in alts) for alts in units),
+                   [u.alternatives for u in query.units])
+
+
+def score_hits(hits: Hits, weights: QueryWeights, length: int, avg_len: float,
+               compounds: float = 0.0) -> Scored:
+    """The re-ranking score of a text (a paragraph, or an article joined) of ``length``
+    syllables holding ``hits`` (see :func:`unit_hits`); ``compounds`` is the idf mass of
+    query compounds that the index says are words of this paragraph."""
+    length = max(length, 1)
+    norm = K1 * (1 - B + B * length / max(avg_len, 1.0))
+    matches: list[UnitMatch | None] = []
+    total_idf = weights.total_idf
+    score = 0.0
+    matched_idf = 0.0
+    for alternatives, found in zip(weights.units, hits):
+        best: UnitMatch | None = None
+        for k, (w, (fold_hits, exact_hits)) in enumerate(zip(alternatives, found)):
+            if not fold_hits:
+                continue
+            if exact_hits:  # as typed: the exact term's idf; other spellings count a little
+                tf = len(exact_hits) + FOLD_WEIGHT * (len(fold_hits) - len(exact_hits))
+                c_idf = w.exact
+            else:           # only other diacritics than typed: the folded idf, discounted
+                tf = FOLD_WEIGHT * len(fold_hits)
+                c_idf = w.folded
+            m = UnitMatch(fold_hits, len(w.clause.terms), tf, c_idf, bool(exact_hits), k, exact_hits)
+            if best is None or tf * c_idf > best.tf * best.idf:
+                best = m
+        matches.append(best)
+        if best is not None:
+            matched_idf += best.idf
+            score += best.idf * best.tf * (K1 + 1) / (best.tf + norm)
+    # Consecutive query units found consecutive in the text.
+    adjacent, adjacent_exact, adjacent_at = adjacency(matches)
+    for times, a, b in zip(adjacent, matches, matches[1:]):
+        if times:
+            score += ADJACENT_WEIGHT * min(a.idf, b.idf)
+    score += COMPOUND_WEIGHT * compounds
+    if total_idf:
+        score += COVERAGE_WEIGHT * matched_idf * (matched_idf / total_idf)
+    matched = len(matches) - matches.count(None)
+    return Scored(score, matched == len(weights.units) and matched > 0, matched, matches, length,
+                  adjacent, adjacent_exact, adjacent_at)
+
+
+def adjacency(matches: list[UnitMatch | None]) -> tuple[list[int], list[int], list[set[int]]]:
+    """For each pair of consecutive query units, how often the second starts right where
+    the first ends: with any diacritics, and with both spelled as typed; and where (with
+    any diacritics)."""
+    out, out_exact, at = [], [], []
+    for a, b in zip(matches, matches[1:]):
+        if a is None or b is None:
+            out.append(0)
+            out_exact.append(0)
+            at.append(_NOWHERE)
+            continue
+        after = a.length.__add__  # where a match of ``a`` ends (positions are distinct)
+        joined = set(map(after, a.starts)).intersection(b.starts)
+        at.append(joined)
+        out.append(len(joined))
+        out_exact.append(len(set(map(after, a.exact_starts)).intersection(b.exact_starts))
+                         if joined and a.exact_starts and b.exact_starts else 0)
+    return out, out_exact, at
+
+
+_NOWHERE: set[int] = set()  # shared: never changed
+
+
+def rank_key(q: ParsedQuery):
+    """The ranking order: for short queries, results holding every word first; long ones
+    (a headline, a question) rank on the score, where matched words and closeness already
+    count."""
+    tiered = len(q.units) <= LONG_QUERY
+    return lambda c: (c.all_matched and tiered, c.score)

@@ -1,0 +1,117 @@
+"""The REPL's commands, declared once: name, aliases, argument, help and handler. `:help`,
+dispatch and completion all read :data:`COMMANDS` (as pgcli's special commands do)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from ..errors import SearcherError
+
+QUERY_HELP = """\
+Type words to search; Enter on an empty line (or :more) shows the next page.
+  "exact phrase"   -word   -"phrase"   a OR b
+  date:2024  date:2023-06  date:2017..2020   article:ID   title:word"""
+
+# A handler gets the REPL session and the text after the command; False ends the session.
+Handler = Callable[[object, str], "bool | None"]
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    help: str
+    handler: Handler
+    argument: str = ""                     # how the argument is written in help (`N`)
+    aliases: tuple[str, ...] = ()
+    status: Callable[[object], str] | None = None  # the setting it changes, now
+
+    def usage(self) -> str:
+        return f"{self.name} {self.argument}".rstrip()
+
+
+class CommandTable:
+    """Commands by name and alias, in the order they were declared."""
+
+    def __init__(self) -> None:
+        self.commands: list[Command] = []
+        self._by_name: dict[str, Command] = {}
+
+    def command(self, name: str, help: str, argument: str = "", aliases: tuple[str, ...] = (),
+                status: Callable[[object], str] | None = None) -> Callable[[Handler], Handler]:
+        """Declare the decorated function as the handler of command ``name``."""
+        def register(handler: Handler) -> Handler:
+            cmd = Command(name, help, handler, argument, aliases, status)
+            self.commands.append(cmd)
+            for key in (name, *aliases):
+                self._by_name[key] = cmd
+            return handler
+        return register
+
+    def find(self, name: str) -> Command:
+        """The command called ``name`` (or an alias); :class:`SearcherError` otherwise."""
+        cmd = self._by_name.get(name.lower())
+        if cmd is None:
+            raise SearcherError(f"unknown command {name}; :help lists them")
+        return cmd
+
+    def run(self, session, text: str) -> bool:
+        """Run a command line (`:limit 5`); False when the session should end."""
+        name, _, arg = text.strip().partition(" ")
+        return self.find(name).handler(session, arg.strip()) is not False
+
+    def help(self, session) -> str:
+        """The query language and every command with its help and current setting."""
+        width = max(len(c.usage()) for c in self.commands) + 2
+        lines = [QUERY_HELP, "Commands:"]
+        for c in self.commands:
+            now = f" (now {c.status(session)})" if c.status else ""
+            lines.append(f"  {c.usage():<{width}} {c.help}{now}")
+        return "\n".join(lines)
+
+
+COMMANDS = CommandTable()
+
+
+@COMMANDS.command(":more", "next page of the last query")
+def _more(session, arg: str) -> None:
+    session.more()
+
+
+@COMMANDS.command(":open", "hit N's whole article, query words highlighted", argument="N")
+def _open(session, arg: str) -> None:
+    session.open(arg)
+
+
+@COMMANDS.command(":limit", "hits per page", argument="N", status=lambda s: str(s.state.limit))
+def _limit(session, arg: str) -> None:
+    if not arg.isdigit() or not 1 <= int(arg) <= 1000:
+        raise SearcherError(":limit takes a number from 1 to 1000")
+    session.state.limit = int(arg)
+    session.echo(f"{session.state.limit} hits per page")
+
+
+@COMMANDS.command(":articles", "one hit per article",
+                  status=lambda s: "on" if s.state.articles else "off")
+def _articles(session, arg: str) -> None:
+    session.state.articles = not session.state.articles
+    session.echo(f"one hit per article: {'on' if session.state.articles else 'off'}")
+
+
+@COMMANDS.command(":stats", "corpus and index summary")
+def _stats(session, arg: str) -> None:
+    session.stats()
+
+
+@COMMANDS.command(":reindex", "update the index from the corpus")
+def _reindex(session, arg: str) -> None:
+    session.reindex()
+
+
+@COMMANDS.command(":help", "this text", aliases=(":h", ":?"))
+def _help(session, arg: str) -> None:
+    session.echo(COMMANDS.help(session))
+
+
+@COMMANDS.command(":quit", "leave (or Ctrl-D)", aliases=(":q", ":exit"))
+def _quit(session, arg: str) -> bool:
+    return False

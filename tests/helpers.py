@@ -1,0 +1,72 @@
+"""Helpers the tests share: the bundled seeds, the real CLI driven against one index, and
+corpora and answers to compare indexes by."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from searcher.index import IndexStore
+from searcher.ui.cli import cli
+
+PROJECT = Path(__file__).resolve().parent.parent
+SEEDS = PROJECT / "seeds"
+
+
+class Searcher:
+    """Drives the real CLI against one corpus and index."""
+
+    def __init__(self, corpus_dir: Path, index_dir: Path):
+        self.args = ["--corpus", str(corpus_dir), "--index", str(index_dir)]
+        self.runner = CliRunner()
+
+    def run(self, *args: str, input: str | None = None):
+        return self.runner.invoke(cli, [*self.args, *args], input=input)
+
+    def json(self, *query: str, extra: tuple[str, ...] = ()) -> dict:
+        result = self.run("search", "--json", *extra, *query)
+        assert result.exit_code in (0, 1), result.output
+        return json.loads(result.stdout)
+
+
+def big_corpus(folder: Path, copies: int) -> None:
+    """Many distinct articles made from the seeds (each copy gets its own word)."""
+    seeds = sorted(SEEDS.glob("*.txt"))
+    for i in range(copies):
+        src = seeds[i % len(seeds)]
+        text = src.read_text(encoding="utf-8")
+        (folder / f"bulk{i // 100}").mkdir(exist_ok=True)
+        (folder / f"bulk{i // 100}" / f"copy{i}.txt").write_text(
+            text + f"\nMã số bài viết số{i}\n", encoding="utf-8")
+
+
+QUERIES = ["cong an nghe an", "Thùy Dương", "Gia Lai", '"phong trào toàn dân"', "hoạt động"]
+
+
+def search_answers(corpus: Path, index: Path) -> list:
+    """Totals and hits of a few queries through the CLI: what two indexes must agree on."""
+    s = Searcher(corpus, index)
+    out = []
+    for q in QUERIES:
+        data = s.json(q, extra=("--limit", "20"))
+        out.append((data["total"], [(h["article"], h["paragraph"], h["text"], h["highlights"])
+                                    for h in data["hits"]]))
+    return out
+
+
+def all_postings(index: Path) -> dict:
+    """Every term's postings (document text, weight, field length), by field and term."""
+    ix = IndexStore(index).open()
+    with ix.reader() as r:
+        texts = {d: (f.get("para"), f.get("text"), repr(f.get("meta"))) for d, f in r.iter_docs()}
+        out = {}
+        for fieldname in ("syl", "sylf", "wordf", "asyl", "asylf"):
+            for term in r.field_terms(fieldname):
+                m = r.postings(fieldname, term)
+                items = []
+                while m.is_active():
+                    items.append((texts[m.id()], m.weight(), r.doc_field_length(m.id(), fieldname)))
+                    m.next()
+                out[fieldname, term] = sorted(items, key=repr)
+    return out
