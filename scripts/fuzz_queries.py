@@ -86,7 +86,7 @@ def main() -> None:
     from searcher.search import SearchEngine
 
     out = io.StringIO()
-    repl = Repl(Settings(Path(args.corpus), Path(index)), SearchEngine(Path(index)), out=out, colour=True)
+    repl = Repl(Settings.of(Path(args.corpus), Path(index)), SearchEngine(Path(index)), out=out, colour=True)
     repl_tb, times = 0, []
     for q in qs:
         t = time.perf_counter()

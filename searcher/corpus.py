@@ -1,6 +1,6 @@
 """Article files -> paragraphs: the corpus format of CONTRACT.md.
 
-A corpus is a folder searched recursively for `*.txt`. A file may open with ` date YYYY-MM`
+A corpus is a folder searched recursively for `*.txt` (`.TXT` too). A file may open with ` date YYYY-MM`
 (or `YYYY-MM-DD`); the rest of that line, if any, is the title. Every non-blank line is a
 paragraph, numbered from 0; paragraph 0 is the title, and a short last line of one to four
 capitalized words is the byline. Files are decoded as UTF-8 (with or without BOM) or UTF-16
@@ -95,31 +95,58 @@ def parse_article(text: str, article: str) -> Article:
 
 
 def article_id(path: Path, root: Path) -> str:
-    """The path relative to the corpus folder without `.txt`, with `/` separators."""
+    """The path relative to the corpus folder without `.txt` (in any case), with `/`
+    separators."""
     rel = path.relative_to(root).as_posix()
-    return rel[:-4] if rel.endswith(".txt") else rel
+    return rel[:-4] if rel.lower().endswith(".txt") else rel
 
 
-def scan(root: Path) -> Iterator[FileStat]:
-    """Every `*.txt` under ``root`` (recursively, sorted), with size and mtime."""
+@dataclass
+class Listing:
+    """What a corpus folder holds: its articles' files, and the files that are not `.txt`."""
+
+    files: list[FileStat]
+    ignored: list[Path]
+
+
+def list_corpus(root: Path) -> Listing:
+    """Every `*.txt` (any case) under ``root``, recursively and sorted, with size and mtime;
+    hidden files are passed over, other files listed as ignored. When `a.txt` and `a.TXT`
+    both exist, the second keeps its suffix in its id."""
     if not root.exists():
         raise CorpusError(f"corpus folder not found: {root}")
     if not root.is_dir():
         raise CorpusError(f"corpus path is not a folder: {root}")
+    files: list[FileStat] = []
+    ignored: list[Path] = []
+    ids: set[str] = set()
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames.sort()
         for name in sorted(filenames):
-            if not name.endswith(".txt") or name.startswith("."):
+            if name.startswith("."):
                 continue
             path = Path(dirpath) / name
+            if not name.lower().endswith(".txt"):
+                ignored.append(path)
+                continue
+            article = article_id(path, root)
+            if article in ids:
+                article = path.relative_to(root).as_posix()
+            ids.add(article)
             try:
                 st = path.stat()
             except OSError:  # a broken link, or gone while we walked: load() reports it
-                yield FileStat(article_id(path, root), path, -1, 0)
+                files.append(FileStat(article, path, -1, 0))
                 continue
             if os.path.isdir(path):
                 continue
-            yield FileStat(article_id(path, root), path, st.st_size, st.st_mtime_ns)
+            files.append(FileStat(article, path, st.st_size, st.st_mtime_ns))
+    return Listing(files, ignored)
+
+
+def scan(root: Path) -> Iterator[FileStat]:
+    """The article files of :func:`list_corpus`."""
+    return iter(list_corpus(root).files)
 
 
 def load(stat: FileStat) -> Article:

@@ -1,7 +1,9 @@
 """Shared fixtures: real seed corpora copied to temp folders, real indexes built on disk."""
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,15 @@ from click.testing import CliRunner
 
 from helpers import SEEDS, Searcher
 from searcher.ui.cli import cli
+
+
+def pytest_configure(config) -> None:
+    """Tests never read or write the user's config, history or environment settings."""
+    home = Path(tempfile.mkdtemp(prefix="searcher-tests-"))
+    os.environ["XDG_CONFIG_HOME"] = str(home / "config")
+    os.environ["XDG_DATA_HOME"] = str(home / "data")
+    for var in ("SEARCHER_CORPUS", "SEARCHER_INDEX", "SEARCHER_CONFIG", "NO_COLOR", "PAGER", "LESS"):
+        os.environ.pop(var, None)
 
 
 @pytest.fixture

@@ -2,13 +2,20 @@
 corpora and answers to compare indexes by."""
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 from click.testing import CliRunner
+from prompt_toolkit.application import create_app_session
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
 
 from searcher.index import IndexStore
+from searcher.search import SearchEngine
 from searcher.ui.cli import cli
+from searcher.ui.config import Settings
+from searcher.ui.repl import Repl
 
 PROJECT = Path(__file__).resolve().parent.parent
 SEEDS = PROJECT / "seeds"
@@ -20,6 +27,13 @@ class Searcher:
     def __init__(self, corpus_dir: Path, index_dir: Path):
         self.args = ["--corpus", str(corpus_dir), "--index", str(index_dir)]
         self.runner = CliRunner()
+
+    @classmethod
+    def without_corpus(cls, index_dir: Path) -> "Searcher":
+        """The CLI given only ``--index``: the corpus is the index's own (or the default)."""
+        s = cls(Path(), index_dir)
+        s.args = ["--index", str(index_dir)]
+        return s
 
     def run(self, *args: str, input: str | None = None):
         return self.runner.invoke(cli, [*self.args, *args], input=input)
@@ -70,3 +84,18 @@ def all_postings(index: Path) -> dict:
                     m.next()
                 out[fieldname, term] = sorted(items, key=repr)
     return out
+
+
+def run_repl(seed_index: tuple[Path, Path], keys: str) -> tuple[str, Repl]:
+    """The real REPL on an index, typed ``keys`` through prompt_toolkit's pipe input, with
+    the settings in force for that corpus and index: what it printed, and the session."""
+    corpus, index = seed_index
+    out = io.StringIO()
+    repl = Repl(Settings.resolve({"corpus": corpus, "index": index}), SearchEngine(index), out=out,
+                colour=False)
+    with create_pipe_input() as inp:
+        inp.send_text(keys)
+        with create_app_session(input=inp, output=DummyOutput()):
+            repl.run_interactive(input=inp, output=DummyOutput())
+    repl.engine.close()
+    return out.getvalue(), repl

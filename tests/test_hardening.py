@@ -18,6 +18,7 @@ from searcher.ui.repl import Repl
 from searcher.search import SearchEngine
 
 
+@pytest.mark.slow
 @given(queries)
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_fuzzed_queries_through_the_cli(seeds, query):
@@ -36,11 +37,12 @@ def test_fuzzed_queries_through_the_cli(seeds, query):
 def repl(seed_index):
     corpus_dir, index_dir = seed_index
     out = io.StringIO()
-    r = Repl(Settings(corpus_dir, index_dir), SearchEngine(index_dir), out=out, colour=True)
+    r = Repl(Settings.of(corpus_dir, index_dir), SearchEngine(index_dir), out=out, colour=True)
     yield r, out
     r.engine.close()
 
 
+@pytest.mark.slow
 @given(queries)
 @settings(max_examples=150, deadline=None)
 def test_fuzzed_lines_through_the_repl(repl, query):
@@ -86,7 +88,7 @@ def test_repl_open_escapes_article_text(corpus, tmp_path):
     index = tmp_path / "index"
     assert Searcher(corpus, index).run("index").exit_code == 0
     out = io.StringIO()
-    r = Repl(Settings(corpus, index), SearchEngine(index), out=out, colour=True)
+    r = Repl(Settings.of(corpus, index), SearchEngine(index), out=out, colour=True)
     r.handle("Quảng Ninh")
     r.handle(":open 1")
     r.engine.close()

@@ -1,19 +1,15 @@
 """The real REPL through prompt_toolkit's pipe input, and the completer with Documents."""
 from __future__ import annotations
 
-import io
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from prompt_toolkit.application import create_app_session
 from prompt_toolkit.completion import CompleteEvent
 from prompt_toolkit.document import Document
-from prompt_toolkit.input import create_pipe_input
-from prompt_toolkit.output import DummyOutput
 
-from searcher.ui.session import Settings
+from helpers import run_repl
 from searcher.ui.completion import SearchCompleter, Vocabulary
 from searcher.ui.repl import Repl
 from searcher.search import SearchEngine
@@ -23,15 +19,8 @@ PROJECT = Path(__file__).resolve().parent.parent
 
 def run_session(seed_index, keys: str, monkeypatch, tmp_path) -> tuple[str, Repl]:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    corpus_dir, index_dir = seed_index
-    out = io.StringIO()
-    repl = Repl(Settings(corpus_dir, index_dir), SearchEngine(index_dir), out=out, colour=False)
-    with create_pipe_input() as inp:
-        inp.send_text(keys)
-        with create_app_session(input=inp, output=DummyOutput()):
-            repl.run_interactive(input=inp, output=DummyOutput())
-    repl.engine.close()
-    return out.getvalue(), repl
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    return run_repl(seed_index, keys)
 
 
 def test_query_more_open_and_ctrl_d(seed_index, monkeypatch, tmp_path):
@@ -106,7 +95,7 @@ def test_help_dispatch_and_completion_read_one_command_table(seed_index, monkeyp
     assert len(COMMANDS.commands) >= 8
     for cmd in COMMANDS.commands:
         assert f"  {cmd.usage()}" in text and cmd.help in text, cmd.name
-    assert "hits per page (now 4)" in text and text.count("Commands:") == 2
+    assert "hits per page, for this session (now 4)" in text and text.count("Commands:") == 2
     assert repl.state.query is None, ":q (an alias of :quit) ended the session"
     engine = SearchEngine(seed_index[1])
     try:

@@ -17,8 +17,9 @@ from typing import Callable
 from whoosh.query import And, Term
 
 from ..analysis import syllable_surfaces
-from ..corpus import FileStat, scan
+from ..corpus import FileStat, list_corpus
 from ..errors import IndexDamaged
+from ..text import plural
 from .article_writer import SKIPPED, TOUCHED, UPDATED, Task, Written, write_articles
 from .bigrams import BigramCounts, article_bigrams, size_for
 from .postings import PostingReader
@@ -46,15 +47,24 @@ class UpdateReport:
     paragraphs: int = 0
     seconds: float = 0.0
     rebuilt: bool = False
-    skipped: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why), this time
+    still_skipped: list[tuple[str, str]] = field(default_factory=list)  # unchanged since
+    ignored: list[str] = field(default_factory=list)  # files that are not .txt
 
     def summary(self) -> str:
         head = f"+{self.added:,} added, {self.updated:,} updated, {self.removed:,} removed"
         if self.rebuilt:
             head = f"rebuilt from scratch, {head}"
         skipped = f", {len(self.skipped):,} skipped" if self.skipped else ""
-        return (f"{head}{skipped}: {self.articles:,} articles, {self.paragraphs:,} paragraphs "
-                f"in {self.seconds:.1f} s")
+        line = (f"{head}{skipped}: {plural(self.articles, 'article')}, "
+                f"{plural(self.paragraphs, 'paragraph')} in {self.seconds:.1f} s")
+        if self.still_skipped:
+            n = len(self.still_skipped)
+            line += f"; {plural(n, 'file')} still skipped (--verbose lists {'it' if n == 1 else 'them'})"
+        if self.ignored:
+            n = len(self.ignored)
+            line += f"; ignored {plural(n, 'file')} that {'is' if n == 1 else 'are'} not .txt"
+        return line
 
 
 def indexed_articles(ix) -> dict[str, dict]:
@@ -108,10 +118,11 @@ def _current_bigrams(store: IndexStore, name: str, ix, articles: int,
 
 def _apply(writer, removed: list[str], written: Written, stats: dict[str, FileStat],
            known: dict[str, dict], report: UpdateReport, warn: WarnFn, bigrams: BigramCounts,
-           before) -> bool:
+           before, skipped: dict[str, list]) -> bool:
     """Delete what the written articles replace and what left the corpus (``before``
-    searches the index as it was, to uncount their bigrams); ``known`` and ``report``
-    follow. True when anything changed."""
+    searches the index as it was, to uncount their bigrams); ``known``, ``report`` and
+    ``skipped`` (article -> size, mtime and why, of files that could not be read) follow.
+    True when anything changed."""
     changed = False
     for article in removed:
         bigrams.remove(_indexed_bigrams(before, article))
@@ -122,6 +133,7 @@ def _apply(writer, removed: list[str], written: Written, stats: dict[str, FileSt
         article = outcome.article
         if outcome.status == SKIPPED:
             report.skipped.append((str(stats[article].path), outcome.error))
+            skipped[article] = [stats[article].size, stats[article].mtime_ns, outcome.error]
             warn(f"skipped {stats[article].path}: {outcome.error}")
             if article in known:
                 report.unchanged += 1
@@ -152,8 +164,11 @@ def update_index(corpus: Path, store: IndexStore, rebuild: bool = False,
     t0 = time.perf_counter()
     report = UpdateReport()
     warn = warn or (lambda message: None)
-    stats = {s.article: s for s in scan(Path(corpus))}  # fails early on a bad corpus path
+    listing = list_corpus(Path(corpus))  # fails early on a bad corpus path
+    stats = {s.article: s for s in listing.files}
+    report.ignored = [str(p) for p in listing.ignored]
     corpus_bytes = sum(s.size for s in stats.values())
+    store.check_folder()
     with store.update_lock():
         store.remove_unused()
         try:
@@ -183,6 +198,18 @@ def update_index(corpus: Path, store: IndexStore, rebuild: bool = False,
         candidates = [s for a, s in stats.items()
                       if a not in known or known[a]["size"] != s.size
                       or known[a]["mtime_ns"] != s.mtime_ns]
+        # Files skipped before and unchanged since are not read again, only counted.
+        was_skipped = {} if fresh else current.get("skipped") or {}
+        skipped: dict[str, list] = {}
+        to_read = []
+        for s in candidates:
+            record = was_skipped.get(s.article)
+            if record and record[:2] == [s.size, s.mtime_ns]:
+                skipped[s.article] = record
+                report.still_skipped.append((str(s.path), record[2]))
+            else:
+                to_read.append(s)
+        candidates = to_read
         report.unchanged = len(stats) - len(candidates)
 
         if fresh or removed or candidates:  # nothing to do: no writer at all
@@ -195,7 +222,7 @@ def update_index(corpus: Path, store: IndexStore, rebuild: bool = False,
                                          ix.storage, ix.indexname, ix.schema, bigrams, nprocs,
                                          progress)
                 changed = _apply(writer, removed, written, stats, known, report, warn, bigrams,
-                                 before)
+                                 before, skipped)
                 if changed or fresh:
                     commit_with_segments(writer, written.segments, merge=not fresh)
                     recounted = True
@@ -214,7 +241,7 @@ def update_index(corpus: Path, store: IndexStore, rebuild: bool = False,
         report.articles = len(known)
         report.paragraphs = sum(m["paragraphs"] for m in known.values())
         summary = {"corpus": str(Path(corpus).resolve()), "articles": report.articles,
-                   "paragraphs": report.paragraphs}
+                   "paragraphs": report.paragraphs, "skipped": skipped}
         store.publish(name, **summary)
         if fresh:
             store.remove_unused()

@@ -40,6 +40,10 @@ compact.install()
 POINTER = "CURRENT.json"
 LOCK = "update.lock"
 _NAME = re.compile(r"^main_\d{4,}$")
+# What an index folder may hold besides the pointer: Whoosh's files, the lock, the bigram
+# sketches, files being written, a placeholder for version control.
+_OURS = re.compile(r"^(_?main_\d{4,}[_.].*|main_\d{4,}\.tmp|\.?CURRENT\.json.*|update\.lock|"
+                   r"\.main_\d{4,}\.bigrams\.\d+|\.gitkeep)$")
 
 
 class DurableFileStorage(FileStorage):
@@ -87,6 +91,8 @@ class IndexStore:
         return data
 
     def exists(self) -> bool:
+        """Whether an index is there (:meth:`check_folder`'s errors when nothing can be)."""
+        self.check_folder()
         return self.pointer() is not None
 
     def publish(self, name: str, **extra) -> None:
@@ -126,8 +132,21 @@ class IndexStore:
         """A new, empty Whoosh index called ``name`` in this folder (not yet live)."""
         return self.storage().create_index(make_schema(), indexname=name)
 
+    def check_folder(self) -> None:
+        """:class:`SearcherError` when the path cannot be an index folder: a file, or a
+        folder holding other files than an index's (nothing there is ever deleted)."""
+        if self.path.exists() and not self.path.is_dir():
+            raise SearcherError(f"{self.path} is a file, not an index folder")
+        if self.path.is_dir() and not (self.path / POINTER).exists():
+            foreign = sorted(n for n in self._names() if not _OURS.match(n))
+            if foreign:
+                raise SearcherError(f"{self.path} is not an index folder (it holds {foreign[0]}"
+                                    f"{' and more' if len(foreign) > 1 else ''}); "
+                                    f"give an empty or new folder")
+
     def open(self):
         """The live Whoosh index; clear errors for a missing, outdated or damaged one."""
+        self.check_folder()
         if not self.path.is_dir():
             raise IndexMissing(f"no index at {self.path}; run `searcher index`")
         current = self.pointer()

@@ -24,9 +24,11 @@ class Command:
     argument: str = ""                     # how the argument is written in help (`N`)
     aliases: tuple[str, ...] = ()
     status: Callable[[object], str] | None = None  # the setting it changes, now
+    bare: tuple[str, ...] = ()             # whole lines that run it without a colon (`exit`)
 
     def usage(self) -> str:
-        return f"{self.name} {self.argument}".rstrip()
+        names = ", ".join((self.name, *self.aliases, *self.bare))
+        return f"{names} {self.argument}".rstrip()
 
 
 class CommandTable:
@@ -37,15 +39,21 @@ class CommandTable:
         self._by_name: dict[str, Command] = {}
 
     def command(self, name: str, help: str, argument: str = "", aliases: tuple[str, ...] = (),
-                status: Callable[[object], str] | None = None) -> Callable[[Handler], Handler]:
+                status: Callable[[object], str] | None = None,
+                bare: tuple[str, ...] = ()) -> Callable[[Handler], Handler]:
         """Declare the decorated function as the handler of command ``name``."""
         def register(handler: Handler) -> Handler:
-            cmd = Command(name, help, handler, argument, aliases, status)
+            cmd = Command(name, help, handler, argument, aliases, status, bare)
             self.commands.append(cmd)
-            for key in (name, *aliases):
+            for key in (name, *aliases, *bare):
                 self._by_name[key] = cmd
             return handler
         return register
+
+    def is_bare(self, line: str) -> bool:
+        """Whether a whole line is a command's bare word (`exit`), not a query."""
+        word = line.strip().lower()
+        return any(word in c.bare for c in self.commands)
 
     def find(self, name: str) -> Command:
         """The command called ``name`` (or an alias); :class:`SearcherError` otherwise."""
@@ -61,7 +69,7 @@ class CommandTable:
 
     def help(self, session) -> str:
         """The query language and every command with its help and current setting."""
-        width = max(len(c.usage()) for c in self.commands) + 2
+        width = max(len(c.usage()) for c in self.commands) + 1
         lines = [QUERY_HELP, "Commands:"]
         for c in self.commands:
             now = f" (now {c.status(session)})" if c.status else ""
@@ -82,19 +90,36 @@ def _open(session, arg: str) -> None:
     session.open(arg)
 
 
-@COMMANDS.command(":limit", "hits per page", argument="N", status=lambda s: str(s.state.limit))
+@COMMANDS.command(":s", "search for the suggestion shown (did you mean)")
+def _suggestion(session, arg: str) -> None:
+    session.run_suggestion()
+
+
+@COMMANDS.command(":limit", "hits per page, for this session", argument="N",
+                  status=lambda s: str(s.state.limit))
 def _limit(session, arg: str) -> None:
     if not arg.isdigit() or not 1 <= int(arg) <= 1000:
         raise SearcherError(":limit takes a number from 1 to 1000")
     session.state.limit = int(arg)
-    session.echo(f"{session.state.limit} hits per page")
+    n = session.state.limit
+    session.echo(f"{n} hit{'' if n == 1 else 's'} per page")
 
 
-@COMMANDS.command(":articles", "one hit per article",
+@COMMANDS.command(":articles", "one hit per article, for this session",
                   status=lambda s: "on" if s.state.articles else "off")
 def _articles(session, arg: str) -> None:
     session.state.articles = not session.state.articles
     session.echo(f"one hit per article: {'on' if session.state.articles else 'off'}")
+
+
+@COMMANDS.command(":save", "keep :limit and :articles in the config file")
+def _save(session, arg: str) -> None:
+    from .config import save_config
+
+    path = session.settings.file
+    save_config(path, {"limit": session.state.limit,
+                       "mode": "articles" if session.state.articles else "paragraphs"})
+    session.echo(f"saved limit and mode in {path}")
 
 
 @COMMANDS.command(":stats", "corpus and index summary")
@@ -112,6 +137,6 @@ def _help(session, arg: str) -> None:
     session.echo(COMMANDS.help(session))
 
 
-@COMMANDS.command(":quit", "leave (or Ctrl-D)", aliases=(":q", ":exit"))
+@COMMANDS.command(":quit", "leave (or Ctrl-D)", aliases=(":q", ":exit"), bare=("exit", "quit", "\\q"))
 def _quit(session, arg: str) -> bool:
     return False

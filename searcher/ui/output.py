@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from ..search import Hit, SearchResult
+from ..text import plural
 from .terminal import safe
 
 TITLE_WIDTH = 90
@@ -38,12 +39,13 @@ def format_hit(hit: Hit, colour: bool) -> str:
 
 
 def format_footer(result: SearchResult, articles: bool, colour: bool) -> str:
-    unit = "articles" if articles else "paragraphs"
+    unit = "article" if articles else "paragraph"
     if not result.hits:
-        line = f"no {unit} match ({result.took_ms:.1f} ms)"
+        line = f"no {unit}s match ({result.took_ms:.1f} ms)"
     else:
         first, last = result.hits[0].rank, result.hits[-1].rank
-        line = f"{first}–{last} of {result.total:,} {unit} · page {result.page} · {result.took_ms:.1f} ms"
+        shown = f"{first}" if first == last else f"{first}–{last}"
+        line = f"{shown} of {plural(result.total, unit)} · page {result.page} · {result.took_ms:.1f} ms"
     out = click.style(line, dim=True) if colour else line
     if result.suggestion:
         s = safe(result.suggestion)

@@ -16,7 +16,7 @@ import click
 
 from ..errors import SearcherError
 from .commands import COMMANDS
-from .session import Settings, run_update
+from .session import Settings, run_update, shown_path
 from .terminal import safe, use_colour
 
 
@@ -29,6 +29,7 @@ class ReplState:
     hits: dict[int, object] = field(default_factory=dict)  # rank -> Hit, last pages shown
     last_total: int | None = None
     last_ms: float | None = None
+    suggestion: str | None = None  # the last result's, for :s
 
 
 class Repl:
@@ -39,8 +40,8 @@ class Repl:
         self.settings = settings
         self.engine = engine
         self.out = out or sys.stdout
-        self.colour = use_colour(self.out) if colour is None else colour
-        self.state = ReplState()
+        self.colour = use_colour(settings.color, self.out) if colour is None else colour
+        self.state = ReplState(limit=settings.limit, articles=settings.articles)
         self.vocabulary = None
 
     # -- output -------------------------------------------------------------------------------
@@ -57,7 +58,8 @@ class Repl:
         if self.state.last_total is not None:
             last = f" │ last: {self.state.last_total:,} hits in {self.state.last_ms:.1f} ms"
         mode = " │ articles" if self.state.articles else ""
-        return f" {e.articles:,} articles · {e.paragraphs:,} paragraphs │ {safe(str(self.settings.index))}{last}{mode}"
+        return (f" {e.articles:,} articles · {e.paragraphs:,} paragraphs │ "
+                f"{safe(shown_path(self.settings.index))}{last}{mode}")
 
     # -- one line -------------------------------------------------------------------------------
     def handle(self, line: str) -> bool:
@@ -68,7 +70,7 @@ class Repl:
                 if self.state.query is not None:
                     self.more()
                 return True
-            if text.startswith(":"):
+            if text.startswith(":") or COMMANDS.is_bare(text):
                 return COMMANDS.run(self, text)
             self.search(text, page=1)
         except SearcherError as exc:
@@ -84,13 +86,31 @@ class Repl:
                                     articles=self.state.articles)
         self.state.query, self.state.page = text, page
         self.state.last_total, self.state.last_ms = result.total, result.took_ms
+        self.state.suggestion = result.suggestion
         if page == 1:
             self.state.hits = {}
         self.state.hits.update({h.rank: h for h in result.hits})
         if not result.hits and page > 1:
             self.echo("no more results")
             return
-        self.echo(format_result(result, self.state.articles, self.colour))
+        self.show(format_result(result, self.state.articles, self.colour))
+
+    def show(self, text: str) -> None:
+        """Print ``text``; through the pager when it is longer than the terminal (and the
+        session is on one)."""
+        from .pager import page
+
+        height = shutil.get_terminal_size((80, 24)).lines
+        if self.out is sys.stdout and sys.stdout.isatty() and text.count("\n") > height - 2:
+            page(text, self.colour, self.settings.pager)
+        else:
+            self.echo(text)
+
+    def run_suggestion(self) -> None:
+        """Search for the last result's suggestion (`did you mean`)."""
+        if not self.state.suggestion:
+            raise SearcherError("no suggestion to run: the last search offered none")
+        self.search(self.state.suggestion, page=1)
 
     def more(self) -> None:
         if self.state.query is None:
@@ -117,12 +137,7 @@ class Repl:
             marker = "▶ " if n == hit.paragraph else "  "
             lines.append(f"{marker}{highlighted(text, spans, self.colour)}")
             lines.append("")
-        page = "\n".join(lines)
-        height = shutil.get_terminal_size((80, 24)).lines
-        if self.out is sys.stdout and sys.stdout.isatty() and page.count("\n") > height - 2:
-            click.echo_via_pager(page, color=self.colour)
-        else:
-            self.echo(page)
+        self.show("\n".join(lines))
 
     def stats(self) -> None:
         from ..index import index_stats
@@ -134,7 +149,7 @@ class Repl:
 
     def reindex(self) -> None:
         report = run_update(self.settings)
-        self.echo(report.summary())
+        self.echo(safe(report.summary()))
         self.engine.refresh()
         if self.vocabulary is not None:
             self.vocabulary.lexicon = self.engine.lexicon
@@ -148,14 +163,15 @@ class Repl:
         from prompt_toolkit.history import FileHistory, InMemoryHistory
 
         from .completion import SearchCompleter, Vocabulary
-        from .paths import history_file
 
-        try:
-            path = history_file()
-            path.parent.mkdir(parents=True, exist_ok=True)
-            history = FileHistory(str(path))
-        except OSError:
-            history = InMemoryHistory()
+        history = InMemoryHistory()
+        path = self.settings.history
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                history = FileHistory(str(path))
+            except OSError:
+                pass
         self.vocabulary = Vocabulary(self.engine.lexicon)
         self.vocabulary.start()
         session = PromptSession(

@@ -1,28 +1,57 @@
-"""What the command line and the REPL share: the settings in force, opening the engine,
-running an index update with its progress line and warnings."""
+"""What the command line and the REPL share: opening the engine for the settings in force
+(one index, one corpus), running an index update with its progress line and warnings."""
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
+from ..errors import IndexDamaged, SearcherError
+from .config import INDEX, Settings
 from .terminal import safe
 
+__all__ = ["Settings", "CorpusMismatch", "shown_path", "check_corpus", "open_engine", "run_update"]
 
-@dataclass
-class Settings:
-    """Where the corpus and the index are, from the global options or the environment."""
 
-    corpus: Path
-    index: Path
+class CorpusMismatch(SearcherError):
+    """The index was built from another corpus than the one given."""
 
-    @classmethod
-    def resolve(cls, corpus: Path | None, index: Path | None) -> "Settings":
-        """The options given, else the environment's, else the defaults."""
-        return cls(corpus or Path(os.environ.get("SEARCHER_CORPUS") or "seeds"),
-                   index or Path(os.environ.get("SEARCHER_INDEX") or "index"))
+
+def shown_path(path: Path) -> str:
+    """A path as messages show it: `./`-relative under the working directory, else absolute."""
+    path = Path(path).resolve()
+    try:
+        rel = path.relative_to(Path.cwd())
+    except ValueError:
+        return str(path)
+    return "." if rel == Path(".") else f"./{rel}"
+
+
+def check_corpus(settings: Settings, rebuild: bool = False) -> None:
+    """One index, one corpus: an index records the corpus it was built from. A corpus given
+    explicitly must be that one (unless ``rebuild`` replaces the index); without one, the
+    recorded corpus is used."""
+    from ..index import IndexStore
+
+    store = IndexStore(settings.index)
+    try:
+        pointer = store.pointer() if store.exists() else None
+    except IndexDamaged:  # searching says so; an update rebuilds it
+        return
+    recorded = (pointer or {}).get("corpus")
+    if not recorded:
+        return
+    if not settings.explicit("corpus"):
+        settings.corpus = Path(recorded)
+        settings.sources["corpus"] = INDEX
+        return
+    if rebuild or Path(recorded) == settings.corpus.resolve():
+        return
+    index, corpus = shown_path(settings.index), shown_path(settings.corpus)
+    raise CorpusMismatch(
+        f"the index at {index} was built from {shown_path(Path(recorded))}, not {corpus}: "
+        f"give --index DIR for an index of {corpus} (or `searcher --corpus {corpus} index "
+        f"--rebuild` to replace this one)")
 
 
 def open_engine(settings: Settings):
@@ -30,19 +59,21 @@ def open_engine(settings: Settings):
     from ..index import IndexStore
     from ..search import SearchEngine
 
+    check_corpus(settings)
     if not IndexStore(settings.index).exists():
-        click.echo(f"searcher: no index at {safe(str(settings.index))}; building it from "
-                   f"{safe(str(settings.corpus))}", err=True)
+        click.echo(f"searcher: no index at {safe(shown_path(settings.index))}; building it from "
+                   f"{safe(shown_path(settings.corpus))}", err=True)
         report = run_update(settings)
-        click.echo(f"searcher: {report.summary()}", err=True)
+        click.echo(f"searcher: {safe(report.summary())}", err=True)
     return SearchEngine(settings.index)
 
 
-def run_update(settings: Settings, rebuild: bool = False):
+def run_update(settings: Settings, rebuild: bool = False, verbose: bool = False):
     """Run an index update with a progress line and warnings on stderr."""
     from ..index import IndexStore, update_index
     from .progress import ProgressLine
 
+    check_corpus(settings, rebuild)
     progress = ProgressLine()
 
     def warn(message: str) -> None:
@@ -50,7 +81,16 @@ def run_update(settings: Settings, rebuild: bool = False):
         click.echo(f"searcher: warning: {safe(message)}", err=True)
 
     try:
-        return update_index(settings.corpus, IndexStore(settings.index), rebuild=rebuild,
-                            progress=progress, warn=warn)
+        report = update_index(settings.corpus, IndexStore(settings.index), rebuild=rebuild,
+                              progress=progress, warn=warn)
     finally:
         progress.close()
+    if verbose:
+        for path, why in report.still_skipped:
+            warn(f"still skipped {path}: {why}")
+        for path in report.ignored:
+            warn(f"ignored {path}: not a .txt file")
+    if not report.articles:
+        warn(f"no articles in {shown_path(settings.corpus)} (searcher reads *.txt files)")
+    return report
+

@@ -22,12 +22,16 @@ def safe(text: str) -> str:
     return _UNSAFE.sub(_escape, text)
 
 
-def use_colour(stream=None, json_output: bool = False) -> bool:
-    """Colour only on a terminal, never with NO_COLOR set or for JSON."""
-    stream = stream or sys.stdout
-    if json_output or "NO_COLOR" in os.environ:
+def use_colour(mode: str = "auto", stream=None, json_output: bool = False) -> bool:
+    """Colour by ``mode``: `always`, `never`, or `auto`: on a terminal, unless NO_COLOR
+    holds a value (no-color.org); never in JSON."""
+    if json_output or mode == "never":
         return False
-    isatty = getattr(stream, "isatty", None)
+    if mode == "always":
+        return True
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream or sys.stdout, "isatty", None)
     return bool(isatty and isatty())
 
 
