@@ -11,6 +11,7 @@ both alike. Printed per query set: median and p95 of each version, the ratio of 
 the median of the per-query ratios, and how many queries' top 10 differ (articles, or with
 `--paragraphs` paragraphs: the default `searcher search`, not `--articles`).
 `--cold` forgets each engine's session caches before every query (a session's first query).
+`--facets` has the working tree count facets too, as `searcher search --json` does.
 """
 from __future__ import annotations
 
@@ -61,6 +62,8 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3, help="times each query is answered by each")
     ap.add_argument("--cold", action="store_true", help="forget session caches before every query")
     ap.add_argument("--paragraphs", action="store_true", help="rank paragraphs, not articles")
+    ap.add_argument("--facets", action="store_true",
+                    help="the working tree also counts facets (as `search --json` does)")
     ap.add_argument("--shared", default=str(SHARED), help="the shared data folder")
     args = ap.parse_args()
     sets = [s for s in args.sets.split(",") if s]
@@ -87,10 +90,12 @@ def main() -> None:
         print(f"  {'set':<11}{args.against + ' median':>18}{'p95':>8}{'tree median':>14}{'p95':>8}"
               f"{'ratio':>8}{'per-query':>11}{'differ':>8}")
         for name in sets:
-            run_set(name, texts[name], engines, args.rounds, args.cold, not args.paragraphs)
+            run_set(name, texts[name], engines, args.rounds, args.cold, not args.paragraphs,
+                    {"working tree": {"facets": True}} if args.facets else {})
 
 
-def run_set(name: str, texts: list[str], engines: dict, rounds: int, cold: bool, articles: bool) -> None:
+def run_set(name: str, texts: list[str], engines: dict, rounds: int, cold: bool, articles: bool,
+            extra: dict[str, dict]) -> None:
     labels = list(engines)
     times = {label: [[] for _ in texts] for label in labels}
     answers = {label: [] for label in labels}
@@ -98,7 +103,7 @@ def run_set(name: str, texts: list[str], engines: dict, rounds: int, cold: bool,
         engine = engines[label]
         engine.clear_caches()
         for text in texts:
-            r = engine.search(text, limit=10, articles=articles, suggest=False)
+            r = engine.search(text, limit=10, articles=articles, suggest=False, **extra.get(label, {}))
             answers[label].append([(h.article, h.paragraph) for h in r.hits])
     for round_ in range(rounds):
         for i, text in enumerate(texts):
@@ -108,7 +113,7 @@ def run_set(name: str, texts: list[str], engines: dict, rounds: int, cold: bool,
                 if cold:
                     engine.clear_caches()
                 t = time.perf_counter()
-                engine.search(text, limit=10, articles=articles, suggest=False)
+                engine.search(text, limit=10, articles=articles, suggest=False, **extra.get(label, {}))
                 times[label][i].append((time.perf_counter() - t) * 1000)
     per_query = {label: [median(ts) for ts in times[label]] for label in labels}
     old, new = (per_query[label] for label in labels)

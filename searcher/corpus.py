@@ -12,7 +12,7 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Iterator
 
 from .errors import CorpusError
@@ -46,10 +46,18 @@ class Article:
     byline: str | None = None
     sha1: str = ""
     stat: FileStat | None = field(default=None, repr=False)
+    lines: list[int] = field(default_factory=list)  # 1-based line of each paragraph
 
     @property
     def title(self) -> str:
         return self.paragraphs[0] if self.paragraphs else ""
+
+    @property
+    def file(self) -> str:
+        """The file's path relative to the corpus folder (with `/`)."""
+        if self.stat is None:
+            return f"{self.article}.txt"
+        return str(PurePosixPath(self.article).parent / self.stat.path.name).removeprefix("./")
 
 
 def decode(data: bytes) -> str:
@@ -87,11 +95,13 @@ def parse_article(text: str, article: str) -> Article:
     m = _HEADER.match(text)
     if m:
         date = m.group(1)
-        text = text[m.end():]
-    paragraphs = [line.rstrip("\r") for line in text.split("\n")]
-    paragraphs = [p for p in paragraphs if p.strip()]
+        text = text[m.end():]  # the rest of the header's line is line 1
+    numbered = [(n, line.rstrip("\r")) for n, line in enumerate(text.split("\n"), 1)]
+    numbered = [(n, p) for n, p in numbered if p.strip()]
+    paragraphs = [p for _, p in numbered]
     byline = paragraphs[-1].strip() if len(paragraphs) > 1 and is_byline(paragraphs[-1]) else None
-    return Article(article=article, paragraphs=paragraphs, date=date, byline=byline)
+    return Article(article=article, paragraphs=paragraphs, date=date, byline=byline,
+                   lines=[n for n, _ in numbered])
 
 
 def article_id(path: Path, root: Path) -> str:

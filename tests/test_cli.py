@@ -211,19 +211,19 @@ def write_config(tmp_path: Path, monkeypatch, text: str) -> Path:
 
 def test_config_file_settings_and_their_precedence(seed_index, tmp_path, monkeypatch):
     corpus, index = seed_index
-    write_config(tmp_path, monkeypatch, f'# mine\nlimit = 3\nmode = "articles"\n'
+    write_config(tmp_path, monkeypatch, f'# mine\nlimit = 3\nmode = "paragraphs"\n'
                                         f'index = "{index}"\ncorpus = "{corpus}"\n')
     s = Searcher.without_corpus(tmp_path / "elsewhere")
     s.args = []  # nothing on the command line: the config file's corpus and index
     data = s.json("an", "ninh")
-    assert len(data["hits"]) == 3 and len({h["article"] for h in data["hits"]}) == 3
-    assert len(s.json("an", "ninh", extra=("--limit", "5", "--paragraphs"))["hits"]) == 5
+    assert len(data["hits"]) == 3 and all("matches" not in h for h in data["hits"]), "paragraphs"
+    assert len(s.json("an", "ninh", extra=("--limit", "4", "--articles"))["hits"]) == 4
     monkeypatch.setenv("SEARCHER_INDEX", str(tmp_path / "from-env"))
     shown = json.loads(s.run("config", "--json").stdout)
     sources = {k: v["source"] for k, v in shown["settings"].items()}
     assert sources == {"corpus": "config file", "index": "environment", "limit": "config file",
-                       "mode": "config file", "color": "default", "pager": "default",
-                       "history": "default"}
+                       "mode": "config file", "sort": "default", "color": "default",
+                       "pager": "default", "history": "default"}
     assert shown["settings"]["index"]["value"] == str(tmp_path / "from-env")
     human = s.run("--index", str(index), "config").stdout
     assert "command line" in human and "config file" in human and "limit    3" in human
@@ -233,7 +233,7 @@ def test_config_file_settings_and_their_precedence(seed_index, tmp_path, monkeyp
     ("limit = 3\nmode = \n", "line 2"),
     ("limit = 0\n", "line 1: limit must be a whole number from 1 to 1000"),
     ('\n\ncolour = "never"\n', "line 3: unknown setting 'colour'"),
-    ('mode = "wide"\n', "mode must be paragraphs or articles"),
+    ('mode = "wide"\n', "mode must be articles or paragraphs"),
 ])
 def test_a_bad_config_file_is_one_line_naming_file_and_line(seeds, tmp_path, monkeypatch, text, says):
     path = write_config(tmp_path, monkeypatch, text)
@@ -246,12 +246,12 @@ def test_a_bad_config_file_is_one_line_naming_file_and_line(seeds, tmp_path, mon
 
 def test_save_keeps_repl_settings_in_the_config_file(seed_index, tmp_path, monkeypatch):
     path = write_config(tmp_path, monkeypatch, '# my settings\ncolor = "never"\nlimit = 7\n')
-    text, _ = run_repl(seed_index, ":limit 1\r:articles\r:save\r:quit\r")
+    text, _ = run_repl(seed_index, ":limit 1\r:paragraphs\r:save\r:quit\r")
     assert "1 hit per page" in text and "saved" in text
     assert path.read_text().splitlines() == ["# my settings", 'color = "never"', "limit = 1",
-                                             'mode = "articles"']
+                                             'mode = "paragraphs"', 'sort = "relevance"']
     text, repl = run_repl(seed_index, ":limit 2\r:quit\r")  # not saved: this session only
-    assert (repl.state.limit, repl.state.articles) == (2, True)
+    assert (repl.state.limit, repl.state.articles) == (2, False)
     assert "limit = 1" in path.read_text()
 
 
@@ -265,7 +265,8 @@ def test_counts_and_paths_read_right(corpus, tmp_path, monkeypatch):
     (corpus / "x.txt").write_text("Tin Quỳnh Lưu\nMột bài.\n", encoding="utf-8")
     s.run("index")
     human = s.run("search", '"Quỳnh Lưu"').stdout
-    assert "1 of 1 paragraph ·" in human
+    assert "1 of 1 article ·" in human
+    assert "1 of 1 paragraph ·" in s.run("search", "--paragraphs", '"Quỳnh Lưu"').stdout
 
 
 def test_unreadable_files_are_reported_once_per_version(corpus, tmp_path):

@@ -24,7 +24,7 @@ def run_session(seed_index, keys: str, monkeypatch, tmp_path) -> tuple[str, Repl
 
 
 def test_query_more_open_and_ctrl_d(seed_index, monkeypatch, tmp_path):
-    text, repl = run_session(seed_index, "cong an nghe an\r:limit 3\rhội nghị\r\r:open 2\r\x04",
+    text, repl = run_session(seed_index, ":paragraphs\rcông an\r:limit 3\rhội nghị\r\r:open 2\r\x04",
                              monkeypatch, tmp_path)
     assert "Lễ ký kết giữa Công an tỉnh Nghệ An" in text
     assert "1–10 of" in text and "3 hits per page" in text
@@ -32,16 +32,16 @@ def test_query_more_open_and_ctrl_d(seed_index, monkeypatch, tmp_path):
     hit2 = repl.state.hits[2]
     assert f"▶ {hit2.text}" in text, ":open shows the whole article, the hit marked"
     history = (tmp_path / "xdg" / "searcher" / "history").read_text(encoding="utf-8")
-    assert "+cong an nghe an" in history and "+hội nghị" in history
+    assert "+công an" in history and "+hội nghị" in history
 
 
 def test_errors_are_one_line_and_the_repl_goes_on(seed_index, monkeypatch, tmp_path):
-    text, _ = run_session(seed_index, ":open 5\r:limit x\r:nope\r\"unbalanced\r:articles\rGia Lai\r:quit\r",
+    text, _ = run_session(seed_index, ":open 5\r:limit x\r:nope\r\"unbalanced\r:paragraphs\rGia Lai\r:quit\r",
                           monkeypatch, tmp_path)
     assert "error: :open takes the number of a hit shown" in text
     assert "error: :limit takes a number" in text
     assert "error: unknown command :nope" in text
-    assert "one hit per article: on" in text
+    assert "one hit per paragraph: on" in text
     assert "Gia Lai" in text and "Traceback" not in text
 
 

@@ -11,7 +11,9 @@ from searcher.search.query import parse_query
 
 from helpers import Searcher
 
-HIT_KEYS = {"rank", "score", "article", "paragraph", "title", "date", "text", "highlights", "snippet"}
+HIT_KEYS = {"rank", "score", "article", "paragraph", "title", "date", "text", "highlights", "snippet",
+            "path", "line"}
+ARTICLE_KEYS = HIT_KEYS | {"matches", "more"}
 
 
 def hits(data: dict) -> list[tuple[str, int]]:
@@ -24,11 +26,11 @@ def folded_words(text: str) -> str:
 
 def test_json_follows_the_contract(seeds):
     data = seeds.json("cong", "an", "nghe", "an")
-    assert set(data) == {"query", "total", "page", "took_ms", "suggestion", "hits"}
+    assert set(data) == {"query", "total", "page", "took_ms", "suggestion", "hits", "facets"}
     assert data["query"] == "cong an nghe an" and data["page"] == 1 and data["total"] >= len(data["hits"])
     assert data["hits"], "the seeds mention Công an tỉnh Nghệ An"
     for rank, h in enumerate(data["hits"], 1):
-        assert set(h) == HIT_KEYS and h["rank"] == rank
+        assert set(h) == ARTICLE_KEYS and h["rank"] == rank, "one hit per article by default"
         assert h["date"] is None or len(h["date"]) >= 7
     top = data["hits"][0]
     assert top["text"] == "Lễ ký kết giữa Công an tỉnh Nghệ An và Hội Cựu CAND tỉnh Nghệ An."
@@ -159,10 +161,11 @@ def test_articles_gives_one_hit_per_article(seeds):
 
 
 def test_paging(seeds):
-    first = seeds.json("hội", "nghị", extra=("--limit", "3"))
-    second = seeds.json("hội", "nghị", extra=("--limit", "3", "--page", "2"))
-    assert [h["rank"] for h in second["hits"]] == [4, 5, 6]
-    assert not set(hits(first)) & set(hits(second))
+    for mode, ranks in (("--paragraphs", [4, 5, 6]), ("--articles", [4, 5])):
+        first = seeds.json("hội", "nghị", extra=("--limit", "3", mode))
+        second = seeds.json("hội", "nghị", extra=("--limit", "3", "--page", "2", mode))
+        assert [h["rank"] for h in second["hits"]] == ranks
+        assert not set(hits(first)) & set(hits(second))
 
 
 def test_suggestions(seeds):
@@ -183,7 +186,7 @@ def test_human_output_is_plain_without_a_terminal(seeds):
     assert result.exit_code == 0
     assert "\x1b" not in result.output
     assert "Lễ ký kết giữa Công an tỉnh Nghệ An" in result.output
-    assert "000_18ff46b963d0eb4c ¶6" in result.output
+    assert "000_18ff46b963d0eb4c.txt\n" in result.output and "13: Lễ ký kết" in result.output
     assert "did you mean: công an nghệ an" in result.output
 
 

@@ -68,7 +68,8 @@ def fingerprint(stat: FileStat, sha1: str) -> dict:
 def article_meta(art: Article) -> dict:
     """The stored metadata of an article document."""
     return {"article": art.article, "title": art.title, "date": art.date, "byline": art.byline,
-            "paragraphs": len(art.paragraphs), **fingerprint(art.stat, art.sha1)}
+            "paragraphs": len(art.paragraphs), "file": art.file, "lines": art.lines,
+            **fingerprint(art.stat, art.sha1)}
 
 
 def article_document(art: Article, meta: dict, paragraphs: list[IndexTerms]) -> tuple[dict, dict]:

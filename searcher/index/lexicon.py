@@ -41,6 +41,19 @@ class Lexicon:
         for term, info in self.reader.iter_field("wordf"):
             yield _text(term), info.doc_frequency()
 
+    def articles_under(self, folder: str) -> list[str]:
+        """The ids of the articles under a folder of the corpus."""
+        prefix = folder.strip("/") + "/"
+        return [_text(t) for t in self.reader.expand_prefix("article", prefix)]
+
+    def folders(self) -> list[str]:
+        """Every folder of the corpus that holds articles (at any depth), sorted."""
+        found: set[str] = set()
+        for term in self.reader.lexicon("article"):
+            parts = _text(term).split("/")[:-1]
+            found.update("/".join(parts[:i]) for i in range(1, len(parts) + 1))
+        return sorted(found)
+
     def near(self, field: str, term: str, distance: int) -> list[str]:
         """Terms of ``field`` within ``distance`` edits of ``term``."""
         try:

@@ -11,14 +11,28 @@ from .features import ArticleFeatures, PairWeight, QueryTraits, article_evidence
 from .matching import Hits, ParagraphTerms, excluded, hits_within, paragraph_sums, paragraphs_holding, unit_hits
 from .paragraphs import score_paragraph
 from .query import ParsedQuery
-from .results import Candidate
-from .retrieval import SCORE_THEN_ID, Plan, Retriever
-from .scoring import FOLD_WEIGHT, Scored, article_idf, rank_key, score_hits
+from .results import Candidate, Order, Ranking
+from .retrieval import SCORE_THEN_ID, Plan, Retriever, holding_every_unit, needs_text, verified
+from .scoring import FOLD_WEIGHT, Scored, article_idf, rank_key, score_hits, short_query
 from .stats import CorpusStats
 
 ARTICLE_CANDIDATES = 40   # articles scored as wholes per query
 ARTICLE_POOL = 300        # articles whose common query words are looked at, to pick those
 STAGE_ONE_COMPOUND_WEIGHT = 0.5  # stage one: query compounds in one paragraph, x idf
+OTHERS_SHOWN = 2          # matching paragraphs shown beside an article's best one
+VERIFY_ARTICLES = 300     # matches of a phrase checked in the text; past it, the count is estimated
+EVIDENCE = 50             # best candidates whose spellings suggestions learn from
+
+
+@dataclass
+class Found:
+    """The candidate articles scored, how many match, and how (see ArticleRanker.rank)."""
+
+    articles: list["ScoredArticle"]
+    total: int
+    exact: bool
+    every: bool  # matching means holding every query word
+    matching: list[str]  # the matching articles
 
 
 @dataclass(slots=True)
@@ -44,45 +58,63 @@ class ArticleRanker:
         self.stats = stats
         self.bigrams = bigrams
 
-    def rank(self, q: ParsedQuery, plan: Plan, need: int,
-             wanted: frozenset[str]) -> tuple[list[Candidate], int]:
+    def rank(self, q: ParsedQuery, plan: Plan, need: int, wanted: frozenset[str],
+             order: Order | None = None) -> Ranking:
         """The ranked articles, the best ``need`` shown by their best paragraph, and how
-        many articles matched."""
-        scored, total = self.scored(q, plan, max(ARTICLE_CANDIDATES, need * 2), wanted)
+        many articles match: for a short query, those holding every query word, when any
+        does; otherwise (and for long queries) those holding any distinctive one."""
+        found = self.scored(q, plan, max(ARTICLE_CANDIDATES, need * 2), wanted, order)
+        scored = found.articles
         ranked = [Candidate(s.article.paras[0][0], s.id, s.article.paras[0][1], "", s.whole,
                             weighted(s.features), s.scored.all_matched, s.scored.matched,
-                            s.scored.matches) for s in scored]
-        ranked.sort(key=rank_key(q), reverse=True)
+                            s.scored.matches) for s in scored if s.scored.all_matched or not found.every]
+        if order is None:
+            ranked.sort(key=rank_key(q), reverse=True)
+        else:
+            ranked.sort(key=lambda c: order(c.article, c.score))
         by_id = {s.id: s for s in scored}
         for i, c in enumerate(ranked[:need]):
-            best = self._best_paragraph(by_id[c.article], plan, wanted)
+            best = self._shown_paragraphs(by_id[c.article], plan, wanted)
             best.score, best.all_matched = c.score, c.all_matched
             ranked[i] = best
-        return ranked, max(total, len(ranked))
+        return Ranking(ranked, max(found.total, len(ranked)), found.exact,
+                       [s.whole for s in scored[:EVIDENCE]], found.matching)
 
-    def _best_paragraph(self, s: ScoredArticle, plan: Plan, wanted: frozenset[str]) -> Candidate:
-        """The paragraph that shows an article: the best scored among those holding the
-        most query words (only they can be the best, so only they are scored)."""
+    def _shown_paragraphs(self, s: ScoredArticle, plan: Plan, wanted: frozenset[str]) -> Candidate:
+        """The paragraph that shows an article, with up to :data:`OTHERS_SHOWN` more of its
+        matching paragraphs (``others``) and how many match beyond those (``more``). The
+        best is the best scored among the paragraphs holding the most query words (only
+        they can be, so only they are scored); the others come from the next most."""
         art = s.article
         counts = paragraph_sums(s.holding, [1] * len(s.holding), len(art.starts))
-        most = max(counts)
-        best = None
+        by_count: dict[int, list[int]] = {}
         for k, n in enumerate(counts):
-            if n == most:
+            if n:
+                by_count.setdefault(n, []).append(k)
+        shown: list[Candidate] = []
+        for n in sorted(by_count, reverse=True):
+            group = []
+            for k in by_count[n]:
                 p = art.paragraph(k, s.id, wanted)
                 start = art.starts[k]
                 score_paragraph(p, plan, self.stats.avg_len, hits_within(s.hits, start, start + len(p.pt)))
-                if best is None or p.score > best.score:
-                    best = p
+                group.append(p)
+            group.sort(key=lambda p: -p.score)  # stable: earlier paragraphs first on ties
+            shown.extend(group)
+            if len(shown) > OTHERS_SHOWN:
+                break
+        best = shown[0]
+        best.others = sorted(shown[1:OTHERS_SHOWN + 1], key=lambda p: p.para)
+        best.more = sum(map(len, by_count.values())) - 1 - len(best.others)
         return best
 
-    def scored(self, q: ParsedQuery, plan: Plan, k: int,
-               wanted: frozenset[str]) -> tuple[list[ScoredArticle], int]:
+    def scored(self, q: ParsedQuery, plan: Plan, k: int, wanted: frozenset[str],
+               order: Order | None = None) -> "Found":
         """The ``k`` best articles of stage one, each matched as a whole, with the features
         its score weighs (those holding an excluded word, or no query word, left out); and
-        how many articles matched."""
+        how many articles match."""
         aplan = self.retriever.plan(q, None, level="a")
-        top, total = self._candidates(plan, aplan, k)
+        top, total, exact, every, matching = self._candidates(q, plan, aplan, k, wanted, order)
         pairs = self._pairs(q, aplan.df_exact, aplan.df_folded)
         traits = QueryTraits.of(q)
         avg_len, avg_article = self.stats.avg_len, self.stats.avg_article_len
@@ -106,7 +138,7 @@ class ArticleRanker:
             features = article_evidence(scored, aplan.weights, pairs, length, avg_article, lead_end,
                                         holding, len(art.starts), stage_one, traits)
             out.append(ScoredArticle(a, art, whole, hits, scored, holding, features))
-        return out, total
+        return Found(out, total, exact, every, matching)
 
     def _pairs(self, q: ParsedQuery, df_exact: dict[str, int],
                df_folded: dict[str, int]) -> list[PairWeight | None]:
@@ -130,11 +162,14 @@ class ArticleRanker:
                                   first.exact or second.exact))
         return out
 
-    def _candidates(self, plan: Plan, aplan: Plan, k: int) -> tuple[list[tuple[str, float]], int]:
+    def _candidates(self, q: ParsedQuery, plan: Plan, aplan: Plan, k: int, wanted_terms: frozenset[str],
+                    order: Order | None) -> tuple[list[tuple[str, float]], int, bool, bool, list[str]]:
         """Stage one for articles: the ``k`` best by article-level idf of the distinctive
         query words they hold and of the query compounds in one of their paragraphs; the
         common words then tell the best few hundred apart. Returns (article, stage-one
-        score) pairs, best first, and how many articles matched."""
+        score) pairs, best first (or in ``order``), how many articles match, whether that
+        count is exact, whether matching means holding every query word, and the matching
+        articles."""
         article_of = self.retriever.postings.article_of
         is_deleted = self.documents.is_deleted
         allowed = None if plan.allowed is None else {article_of(d) for d in plan.allowed}
@@ -164,11 +199,38 @@ class ArticleRanker:
                     compounds[a] = w
         for a, w in compounds.items():
             scores[a] = scores.get(a, 0.0) + STAGE_ONE_COMPOUND_WEIGHT * w
-        total = len(scores)
-        pool = dict(heapq.nlargest(ARTICLE_POOL, scores.items(), key=SCORE_THEN_ID))
+        every = short_query(q)
+        keys: list[str] = []
+        if every:
+            held = holding_every_unit(aplan, q, self.retriever, "a", article_docs.values())
+            keys = sorted(a for a, d in article_docs.items() if d in held)
+        check = self._check(q, plan, wanted_terms, every) if needs_text(q) else None
+        keys, total, exact = verified(keys, check, VERIFY_ARTICLES) if keys else ([], 0, True)
+        if not keys:  # no article holds every word (or a long query): any of them
+            every = False
+            check = self._check(q, plan, wanted_terms, False) if needs_text(q) else None
+            keys, total, exact = verified(sorted(scores), check, VERIFY_ARTICLES)
+        matching = scores if len(keys) == len(scores) else {a: scores[a] for a in keys}
+        if order is not None:
+            return sorted(matching.items(), key=lambda item: order(*item))[:k], total, exact, every, keys
+        pool = dict(heapq.nlargest(ARTICLE_POOL, matching.items(), key=SCORE_THEN_ID))
         if aplan.common:
             self._add_common_words(pool, article_docs, aplan)
-        return heapq.nlargest(k, pool.items(), key=SCORE_THEN_ID), total
+        return heapq.nlargest(k, pool.items(), key=SCORE_THEN_ID), total, exact, every, keys
+
+    def _check(self, q: ParsedQuery, plan: Plan, wanted: frozenset[str], every: bool):
+        """A look at an article's text: it holds every query unit (``every``) or one, with
+        phrases consecutive, and no excluded phrase."""
+        def check(a: str) -> bool:
+            art = self.documents.article(a, plan.allowed)
+            if art is None:
+                return False
+            whole = art.whole(wanted)
+            if excluded(whole, q):
+                return False
+            held = sum(1 for alts in unit_hits(whole, plan.weights.clauses) if any(f for f, _ in alts))
+            return held == len(q.units) if every else held > 0
+        return check
 
     def _add_common_words(self, pool: dict[str, float], article_docs: dict[str, int],
                           aplan: Plan) -> None:

@@ -3,14 +3,17 @@ one sequence, their metadata; kept for the session within bounds, since a sessio
 queries revisit them."""
 from __future__ import annotations
 
+import os
 from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
+from pathlib import Path
 
+from ..corpus import SkippedFile, decode, parse_article
 from ..index import ARTICLE_DOC, LRUCache, PostingReader, stored_paragraphs
 from .matching import ParagraphTerms
-from .results import Candidate
+from .results import Candidate, Location
 
 PARAGRAPH_CACHE = 20_000  # paragraphs kept split into syllables
 ARTICLE_CACHE = 4_096     # articles kept joined into one sequence of syllables (--articles)
@@ -72,8 +75,9 @@ class JoinedArticle:
 class Documents:
     """Stored paragraphs and articles of one open index reader."""
 
-    def __init__(self, searcher, postings: PostingReader):
+    def __init__(self, searcher, postings: PostingReader, corpus: str | None = None):
         self.searcher = searcher
+        self.corpus = Path(corpus) if corpus else None  # the folder the index was built from
         self.reader = reader = searcher.reader()
         self.postings = postings
         # Most indexes have no deleted documents: then nothing needs checking.
@@ -83,6 +87,7 @@ class Documents:
         self._docs_of_article: LRUCache[list[int]] = LRUCache(ARTICLE_DOCS_CACHE)
         self._article_doc_set: set[int] | None = None
         self.meta = lru_cache(maxsize=META_CACHE)(self._read_meta)
+        self.location = lru_cache(maxsize=META_CACHE)(self._read_location)
 
     def clear(self) -> None:
         """Forget the paragraphs and articles read (what a first query has to read)."""
@@ -98,6 +103,19 @@ class Documents:
             if "meta" in stored:
                 return stored["meta"]
         return {}
+
+    def _read_location(self, article: str) -> Location:
+        """The article's file (absolute) and the line of each paragraph, from its metadata
+        (indexes built before it was recorded: from the file)."""
+        meta = self.meta(article)
+        path = Path(os.path.abspath((self.corpus or Path()) / meta.get("file", f"{article}.txt")))
+        lines = meta.get("lines")
+        if lines is None:
+            try:
+                lines = parse_article(decode(path.read_bytes()), article).lines
+            except (OSError, SkippedFile):
+                lines = []
+        return Location(str(path), lines)
 
     def paragraphs_of(self, article: str) -> list[tuple[int, str]]:
         """All paragraphs of an article, in order: (number, text)."""

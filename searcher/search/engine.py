@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from ..errors import IndexDamaged
+from ..errors import IndexDamaged, SearcherError
 from ..index import BigramFrequencies, IndexStore, Lexicon, PostingReader
 from .articles import ARTICLE_CANDIDATES, ArticleRanker
 from .documents import Documents
@@ -18,10 +18,12 @@ from .features import ArticleFeatures
 from .matching import excluded, wanted_terms
 from .paragraphs import ParagraphRanker
 from .query import ParsedQuery, mark_exact, parse_query
-from .results import Candidate, Hit, SearchResult
+from .results import Hit, Order, Ranking, SearchResult
 from .retrieval import Retriever
 from .stats import CorpusStats
 from .suggest import suggest_for
+
+SORTS = ("relevance", "newest", "oldest")
 
 
 class SearchEngine:
@@ -38,14 +40,15 @@ class SearchEngine:
             reader = self.searcher.reader()
             self.postings = PostingReader(reader)
             self.lexicon = Lexicon(reader, self.postings)
-            self.stats = CorpusStats.of(reader, self.store.pointer() or {})
+            pointer = self.store.pointer() or {}
+            self.stats = CorpusStats.of(reader, pointer)
             self.bigrams = BigramFrequencies(self.store.bigrams_path(self.ix.indexname))
         except Exception as exc:
             raise IndexDamaged(f"the index at {self.store.path} is damaged "
                                f"({type(exc).__name__}); run `searcher index --rebuild`") from None
-        self.documents = Documents(self.searcher, self.postings)
+        self.documents = Documents(self.searcher, self.postings, pointer.get("corpus"))
         self.retriever = Retriever(self.documents, self.postings, self.lexicon, self.stats)
-        self.paragraph_ranker = ParagraphRanker(self.documents, self.stats.avg_len)
+        self.paragraph_ranker = ParagraphRanker(self.documents, self.retriever, self.stats.avg_len)
         self.article_ranker = ArticleRanker(self.documents, self.retriever, self.stats, self.bigrams)
 
     @property
@@ -97,18 +100,56 @@ class SearchEngine:
         return mark_exact(parse_query(text), lambda term: self.postings.doc_frequency("syl", term) > 0)
 
     def search(self, text: str, limit: int = 10, page: int = 1, articles: bool = False,
-               suggest: bool = True) -> SearchResult:
-        """Rank paragraphs (or articles) for ``text``; ``page`` counts from 1."""
+               suggest: bool = True, sort: str = "relevance", facets: bool = False) -> SearchResult:
+        """Rank paragraphs (or articles) for ``text``; ``page`` counts from 1. ``sort``:
+        relevance, newest or oldest (by the articles' date; undated ones last). ``facets``:
+        count the matching articles per year and per top-level folder too."""
+        if sort not in SORTS:
+            raise SearcherError(f"--sort takes {', '.join(SORTS)}, not {sort!r}")
         t0 = time.perf_counter()
         q = self.prepare_query(text)
         limit = max(1, limit)
         page = max(1, page)
-        ranked, total = self._rank(q, need=limit * page, articles=articles)
+        ranking = self._rank(q, need=limit * page, articles=articles, order=self._order(sort, articles))
+        ranked, total = ranking.candidates, ranking.total
         first = (page - 1) * limit
-        hits = [Hit.of(rank, c, self.documents.meta(c.article))
+        docs = self.documents
+        hits = [Hit.of(rank, c, docs.meta(c.article), docs.location(c.article), articles)
                 for rank, c in enumerate(ranked[first:first + limit], start=first + 1)]
-        suggestion = suggest_for(self.lexicon, q, total, ranked) if suggest and q.units else None
-        return SearchResult(text, total, page, (time.perf_counter() - t0) * 1000, suggestion, hits)
+        suggestion = (suggest_for(self.lexicon, q, total, ranking.evidence)
+                      if suggest and q.units else None)
+        counts = self._facets(ranking, articles) if facets else None
+        return SearchResult(text, total, page, (time.perf_counter() - t0) * 1000, suggestion, hits,
+                            total_exact=ranking.exact, facets=counts, articles=articles)
+
+    def _order(self, sort: str, articles: bool) -> Order | None:
+        """The sort key of a matching article (or paragraph document) with its stage-one
+        score, by date: newest or oldest first, undated last, ties by relevance."""
+        if sort == "relevance":
+            return None
+        sign = -1 if sort == "newest" else 1
+        meta, article_of = self.documents.meta, self.postings.article_of
+
+        def key(item, score: float) -> tuple:
+            article = item if articles else article_of(item)
+            date = meta(article).get("date")
+            parts = tuple(sign * int(p) for p in date.split("-")) if date else ()
+            return (not parts, parts, -score, item)
+        return key
+
+    def _facets(self, ranking: Ranking, articles: bool) -> dict[str, dict[str, int]]:
+        """Matching articles per year (`undated` without a date) and per top-level folder
+        (`.` at the corpus's top)."""
+        ids = ranking.matching if articles else {self.postings.article_of(d) for d in ranking.matching}
+        years: dict[str, int] = {}
+        folders: dict[str, int] = {}
+        for a in ids:
+            date = self.documents.meta(a).get("date")
+            year = date[:4] if date else "undated"
+            years[year] = years.get(year, 0) + 1
+            folder = a.split("/", 1)[0] if "/" in a else "."
+            folders[folder] = folders.get(folder, 0) + 1
+        return {"year": dict(sorted(years.items())), "folder": dict(sorted(folders.items()))}
 
     def article_features(self, text: str, k: int = ARTICLE_CANDIDATES) -> list[tuple[str, ArticleFeatures, bool]]:
         """What ``searcher search --articles`` weighs for its ``k`` candidate articles:
@@ -118,26 +159,26 @@ class SearchEngine:
         if not q.units:
             return []
         plan = self.retriever.plan(q, self.retriever.filter_docs(q), with_docs=False)
-        scored, _ = self.article_ranker.scored(q, plan, k, wanted_terms(q))
-        return [(s.id, s.features, s.scored.all_matched) for s in scored]
+        found = self.article_ranker.scored(q, plan, k, wanted_terms(q))
+        return [(s.id, s.features, s.scored.all_matched) for s in found.articles]
 
-    def _rank(self, q: ParsedQuery, need: int, articles: bool) -> tuple[list[Candidate], int]:
+    def _rank(self, q: ParsedQuery, need: int, articles: bool, order: Order | None = None) -> Ranking:
         allowed = self.retriever.filter_docs(q)
         if not q.units:
             return self._filtered_only(q, allowed, articles)
         plan = self.retriever.plan(q, allowed, with_docs=not articles)
         if articles:
-            return self.article_ranker.rank(q, plan, need, wanted_terms(q))
-        return self.paragraph_ranker.rank(q, plan, need)
+            return self.article_ranker.rank(q, plan, need, wanted_terms(q), order)
+        return self.paragraph_ranker.rank(q, plan, need, order)
 
-    def _filtered_only(self, q: ParsedQuery, allowed: set[int] | None,
-                       articles: bool) -> tuple[list[Candidate], int]:
+    def _filtered_only(self, q: ParsedQuery, allowed: set[int] | None, articles: bool) -> Ranking:
         """A query of filters only: the paragraphs they allow, in article order."""
         if allowed is None:
-            return [], 0
+            return Ranking([], 0, True, [])
         cands = [c for c in (self.documents.candidate(d) for d in sorted(allowed)) if c]
         cands = [c for c in cands if not excluded(c.pt, q)]
         cands.sort(key=lambda c: (c.article, c.para))
         if articles:
             cands = list({c.article: c for c in reversed(cands)}.values())[::-1]
-        return cands, len(cands)
+        return Ranking(cands, len(cands), True, [],
+                       [c.article for c in cands] if articles else [c.docnum for c in cands])

@@ -6,12 +6,14 @@ import heapq
 from .documents import Documents
 from .matching import Hits, excluded, unit_hits, wanted_terms
 from .query import ParsedQuery
-from .results import Candidate
-from .retrieval import SCORE_THEN_ID, Plan
-from .scoring import rank_key, score_hits
+from .results import Candidate, Order, Ranking
+from .retrieval import SCORE_THEN_ID, Plan, Retriever, holding_every_unit, needs_text, verified
+from .scoring import rank_key, score_hits, short_query
 
-CANDIDATES = 300    # paragraphs re-ranked per query (more when paging deep)
-TITLE_WEIGHT = 0.3  # weight of the article title's match in a paragraph's score
+CANDIDATES = 300     # paragraphs re-ranked per query (more when paging deep)
+TITLE_WEIGHT = 0.3   # weight of the article title's match in a paragraph's score
+VERIFY_LIMIT = 2000  # matches of a phrase checked in the text; past it, the count is estimated
+EVIDENCE = 50        # best candidates whose spellings suggestions learn from
 
 
 def score_paragraph(c: Candidate, plan: Plan, avg_len: float, hits: Hits | None = None) -> None:
@@ -22,14 +24,20 @@ def score_paragraph(c: Candidate, plan: Plan, avg_len: float, hits: Hits | None 
 
 
 class ParagraphRanker:
-    """Ranks paragraphs for a query, each on its own text and its article's title."""
+    """Ranks paragraphs for a query, each on its own text and its article's title.
 
-    def __init__(self, documents: Documents, avg_len: float):
+    The paragraphs that match: for a short query, those holding every query word, when any
+    does; otherwise (and for long queries) those holding any distinctive one. Those are
+    what ``total`` counts and what the pages reach."""
+
+    def __init__(self, documents: Documents, retriever: Retriever, avg_len: float):
         self.documents = documents
+        self.retriever = retriever
         self.avg_len = avg_len
 
-    def rank(self, q: ParsedQuery, plan: Plan, need: int) -> tuple[list[Candidate], int]:
-        """The ranked paragraphs (at least the best ``need``) and how many matched."""
+    def rank(self, q: ParsedQuery, plan: Plan, need: int, order: Order | None = None) -> Ranking:
+        """The ranked paragraphs (at least the best ``need``) and how many match; ``order``
+        sorts them instead of relevance (by date)."""
         scores: dict[int, float] = {}
         for unit_docs in plan.units:
             for d, v in unit_docs.items():
@@ -41,25 +49,50 @@ class ParagraphRanker:
             scores = {d: v for d, v in scores.items() if d in plan.allowed}
         for d in plan.dropped:
             scores.pop(d, None)
-        total = len(scores)
-        top = heapq.nlargest(max(CANDIDATES, need * 3), scores.items(), key=SCORE_THEN_ID)
-        cands: list[Candidate] = []
-        is_deleted = self.documents.is_deleted
+        if self.documents.reader.has_deletions():
+            is_deleted = self.documents.is_deleted
+            scores = {d: v for d, v in scores.items() if not is_deleted(d)}
         wanted = wanted_terms(q)
+        every = short_query(q)
+        keys: list[int] = []
+        if every:
+            keys = sorted(holding_every_unit(plan, q, self.retriever, "p", scores))
+        check = self._check(q, plan, wanted, every and bool(keys)) if needs_text(q) else None
+        keys, total, exact = verified(keys, check, VERIFY_LIMIT) if keys else ([], 0, True)
+        if not keys:  # no paragraph holds every word (or a long query): any of them
+            every = False
+            check = self._check(q, plan, wanted, False) if needs_text(q) else None
+            keys, total, exact = verified(sorted(scores), check, VERIFY_LIMIT)
+        pool = scores if len(keys) == len(scores) else {d: scores[d] for d in keys}
+        k = max(CANDIDATES, need * 3)
+        top = (heapq.nlargest(k, pool.items(), key=SCORE_THEN_ID) if order is None else
+               sorted(pool.items(), key=lambda item: order(*item))[:k])
+        cands: list[Candidate] = []
         for d, _ in top:
-            if is_deleted(d):
-                total -= 1
-                continue
             c = self.documents.candidate(d, wanted)
             if c is None or excluded(c.pt, q):
                 continue
             score_paragraph(c, plan, self.avg_len)
-            if c.matched:
+            if c.matched and (c.all_matched or not every):
                 cands.append(c)
         # The article's title counts: the title paragraph's score lifts its article's paragraphs.
         titles = {c.article: c.score for c in cands if c.para == 0}
         for c in cands:
             if c.para != 0 and c.article in titles:
                 c.score += TITLE_WEIGHT * titles[c.article]
-        cands.sort(key=rank_key(q), reverse=True)
-        return cands, max(total, len(cands))
+        if order is None:
+            cands.sort(key=rank_key(q), reverse=True)
+        else:
+            cands.sort(key=lambda c: order(c.docnum, c.score))
+        return Ranking(cands, max(total, len(cands)), exact, [c.pt for c in cands[:EVIDENCE]], keys)
+
+    def _check(self, q: ParsedQuery, plan: Plan, wanted: frozenset[str], every: bool):
+        """A look at a paragraph's text: it holds every query unit (``every``) or one, with
+        phrases consecutive, and no excluded phrase."""
+        def check(d: int) -> bool:
+            c = self.documents.candidate(d, wanted)
+            if c is None or excluded(c.pt, q):
+                return False
+            held = sum(1 for alts in unit_hits(c.pt, plan.weights.clauses) if any(f for f, _ in alts))
+            return held == len(q.units) if every else held > 0
+        return check

@@ -3,7 +3,8 @@
 The language: words; `"phrases"`; `-word` and `-"phrase"` exclude (a minus before a digit
 belongs to the number: `-5`, `S -400`); `OR` between two items
 makes them alternatives; filters `date:2024`, `date:2023-06`, `date:2017..2020`,
-`article:ID`, `title:word` (or `title:"words"`). Everything is read leniently: an unbalanced
+`article:ID`, `title:word` (or `title:"words"`), `in:FOLDER` and `-in:FOLDER` (articles under a
+folder of the corpus, or not). Everything is read leniently: an unbalanced
 quote runs to the end, a lone `-`, a dangling or doubled `OR` and stray `:` are ignored, an
 unknown `key:value` is searched as words. Parsing never fails.
 """
@@ -16,7 +17,7 @@ from typing import Callable
 from ..analysis import fold_term, normalize_term, syllable_units
 
 _TOKEN = re.compile(r'(-?)(?:([A-Za-z]+):)?"([^"]*)"?|(\S+)')
-_FILTER = re.compile(r"^(-?)(date|article|title):(.*)$", re.IGNORECASE | re.DOTALL)
+_FILTER = re.compile(r"^(-?)(date|article|title|in):(.*)$", re.IGNORECASE | re.DOTALL)
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 # Words beyond this many are ignored (a pasted page is not a query; time stays bounded).
 MAX_UNITS = 64
@@ -73,6 +74,8 @@ class ParsedQuery:
     excluded: list[Clause] = field(default_factory=list)
     dates: list[DateRange] = field(default_factory=list)
     articles: list[str] = field(default_factory=list)
+    folders: list[str] = field(default_factory=list)  # in:FOLDER
+    not_folders: list[str] = field(default_factory=list)  # -in:FOLDER
     title: list[Clause] = field(default_factory=list)
 
     def positive_terms(self) -> list[QTerm]:
@@ -138,6 +141,11 @@ def parse_query(text: str) -> ParsedQuery:
             rng = _date_range(value)
             if rng:
                 q.dates.append(rng)
+                continue
+        elif key == "in":
+            folder = value.strip().strip("/")
+            if folder:
+                (q.not_folders if neg else q.folders).append(folder)
                 continue
         elif key == "article":
             if value.strip():

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 from .highlight import highlight_spans
 from .matching import ParagraphTerms
@@ -22,11 +23,63 @@ class Candidate:
     all_matched: bool = False
     matched: int = 0
     matches: list[UnitMatch | None] = field(default_factory=list)
+    others: list["Candidate"] = field(default_factory=list)  # more of its article's shown
+    more: int = 0  # its article's matching paragraphs beyond those shown
 
     def take(self, scored: Scored) -> None:
         """Take the score and matches worked out for this paragraph."""
         self.score, self.all_matched = scored.score, scored.all_matched
         self.matched, self.matches = scored.matched, scored.matches
+
+
+@dataclass
+class Ranking:
+    """What a ranker found: the candidates, best first (at least those of the pages asked
+    for), how many match in all (an estimate unless ``exact``), and the texts of the best
+    candidates, which suggestions learn spellings from."""
+
+    candidates: list[Candidate]
+    total: int
+    exact: bool
+    evidence: list[ParagraphTerms]
+    matching: list = field(default_factory=list)  # what matches: docnums, or article ids
+
+# An order other than relevance: the sort key of a document number (or article id) with its
+# stage-one score.
+Order = Callable[[object, float], tuple]
+
+
+@dataclass
+class Location:
+    """Where an article is: its file, and the line of each of its paragraphs."""
+
+    path: str  # absolute
+    lines: list[int]
+
+    def line(self, para: int) -> int:
+        return self.lines[para] if para < len(self.lines) else para + 1
+
+
+@dataclass
+class Match:
+    """One paragraph of a hit's article shown beside its best one."""
+
+    paragraph: int
+    line: int
+    text: str
+    highlights: list[list[int]]
+    snippet: str
+    snippet_spans: list[tuple[int, int]] = field(repr=False, default_factory=list)
+
+    @classmethod
+    def of(cls, c: Candidate, where: Location) -> "Match":
+        spans = highlight_spans(c.pt, c.text, c.matches) if c.matches else []
+        snip = make_snippet(c.text, spans)
+        return cls(c.para, where.line(c.para), c.text, spans, snip.text, snip.spans)
+
+    def as_dict(self) -> dict:
+        return {"paragraph": self.paragraph, "line": self.line, "text": self.text,
+                "highlights": self.highlights, "snippet": self.snippet}
 
 
 @dataclass
@@ -41,20 +94,32 @@ class Hit:
     highlights: list[list[int]]
     snippet: str
     snippet_spans: list[tuple[int, int]] = field(repr=False, default_factory=list)
+    path: str = ""
+    line: int = 0
+    matches: list[Match] | None = None  # article hits: more of its matching paragraphs
+    more: int = 0  # article hits: matching paragraphs beyond those shown
 
     @classmethod
-    def of(cls, rank: int, c: Candidate, meta: dict) -> "Hit":
-        """The hit showing candidate ``c`` of an article whose metadata is ``meta``."""
-        spans = highlight_spans(c.pt, c.text, c.matches) if c.matches else []
-        snip = make_snippet(c.text, spans)
+    def of(cls, rank: int, c: Candidate, meta: dict, where: Location, article: bool) -> "Hit":
+        """The hit showing candidate ``c`` of an article whose metadata is ``meta``; an
+        article hit (``article``) also shows the candidate's other paragraphs."""
+        best = Match.of(c, where)
         return cls(rank=rank, score=c.score, article=c.article, paragraph=c.para,
                    title=meta.get("title", ""), date=meta.get("date"), text=c.text,
-                   highlights=spans, snippet=snip.text, snippet_spans=snip.spans)
+                   highlights=best.highlights, snippet=best.snippet,
+                   snippet_spans=best.snippet_spans, path=where.path, line=best.line,
+                   matches=[Match.of(o, where) for o in c.others] if article else None,
+                   more=c.more)
 
     def as_dict(self) -> dict:
-        return {"rank": self.rank, "score": round(self.score, 4), "article": self.article,
-                "paragraph": self.paragraph, "title": self.title, "date": self.date,
-                "text": self.text, "highlights": self.highlights, "snippet": self.snippet}
+        out = {"rank": self.rank, "score": round(self.score, 4), "article": self.article,
+               "paragraph": self.paragraph, "title": self.title, "date": self.date,
+               "text": self.text, "highlights": self.highlights, "snippet": self.snippet,
+               "path": self.path, "line": self.line}
+        if self.matches is not None:
+            out["matches"] = [dict(m.as_dict(), path=self.path) for m in self.matches]
+            out["more"] = self.more
+        return out
 
 
 @dataclass
@@ -65,8 +130,16 @@ class SearchResult:
     took_ms: float
     suggestion: str | None
     hits: list[Hit]
+    total_exact: bool = True  # False: ``total`` is an estimate
+    facets: dict[str, dict[str, int]] | None = None  # matching articles per year, per folder
+    articles: bool = False  # hits are articles (else paragraphs)
 
     def as_dict(self) -> dict:
-        return {"query": self.query, "total": self.total, "page": self.page,
-                "took_ms": round(self.took_ms, 2), "suggestion": self.suggestion,
-                "hits": [h.as_dict() for h in self.hits]}
+        out = {"query": self.query, "total": self.total, "page": self.page,
+               "took_ms": round(self.took_ms, 2), "suggestion": self.suggestion,
+               "hits": [h.as_dict() for h in self.hits]}
+        if not self.total_exact:
+            out["total_exact"] = False
+        if self.facets is not None:
+            out["facets"] = self.facets
+        return out

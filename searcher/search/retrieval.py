@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from operator import itemgetter
+from typing import Callable
 
 from whoosh.query import And, Or, Term, TermRange
 
@@ -37,8 +38,48 @@ class Plan:
     dropped: set[int]
     allowed: set[int] | None
     common: list[int]  # units too common to read in stage one
+    used: list[int]  # the units read, in the order of ``units``
     df_exact: dict[str, int]  # document frequencies of the query's terms, as typed...
     df_folded: dict[str, int]  # ...and folded
+
+
+def holding_every_unit(plan: Plan, q: ParsedQuery, retriever: "Retriever", level: str,
+                       among) -> set[int]:
+    """The documents of ``among`` that hold every query unit by the index: each unit read in
+    stage one, and the common ones by bitmap (phrases by their syllables, which
+    :func:`verified` then checks in the text)."""
+    docs = set(among)
+    for u in plan.units:
+        docs.intersection_update(u.keys())
+    if plan.common and docs:
+        bitmaps = [[retriever.clause_bitmaps(c, level)[1] for c in q.units[i].alternatives]
+                   for i in plan.common]
+        docs = {d for d in docs
+                if all(any(b[d >> 3] & (1 << (d & 7)) for b in alts) for alts in bitmaps)}
+    return docs
+
+
+def needs_text(q: ParsedQuery) -> bool:
+    """Whether posting lists alone cannot tell a match: phrases and codes (their syllables
+    must be consecutive) and excluded phrases."""
+    return (any(len(c.terms) > 1 for u in q.units for c in u.alternatives)
+            or any(len(c.terms) > 1 for c in q.excluded))
+
+
+def verified(keys: list, check: Callable[[object], bool] | None,
+             limit: int) -> tuple[list, int, bool]:
+    """The ``keys`` that pass ``check`` (a look at the text), how many there are, and
+    whether that count is exact: past ``limit`` keys, an evenly spread sample of ``limit``
+    is checked and the count estimated from it (the keys are then kept unchecked)."""
+    if check is None:
+        return keys, len(keys), True
+    if len(keys) <= limit:
+        kept = [k for k in keys if check(k)]
+        return kept, len(kept), True
+    step = len(keys) / limit
+    sample = [keys[int(i * step)] for i in range(limit)]
+    passed = sum(1 for k in sample if check(k))
+    return keys, round(len(keys) * passed / limit), False
 
 
 def _runs(q: ParsedQuery) -> list[list[str]]:
@@ -77,10 +118,11 @@ class Retriever:
             docs = d if docs is None else docs & d
         return docs or frozenset()
 
-    def clause_bitmaps(self, c: Clause) -> tuple[bytes | None, bytes]:
-        """Article documents holding clause ``c`` as typed (None when nothing was typed
-        with marks) and in any spelling, as bitmaps (for common words: tested, not listed)."""
-        exact_field, folded_field = SYLLABLE_FIELDS["a"]
+    def clause_bitmaps(self, c: Clause, level: str = "a") -> tuple[bytes | None, bytes]:
+        """Article (or paragraph) documents holding clause ``c`` as typed (None when nothing
+        was typed with marks) and in any spelling, as bitmaps (for common words: tested,
+        not listed)."""
+        exact_field, folded_field = SYLLABLE_FIELDS[level]
         typed = anyway = None
         for t in c.terms:
             if t.exact:
@@ -101,6 +143,9 @@ class Retriever:
         allowed = None
         if parts:
             allowed = set(searcher.docs_for_query(And([Term("kind", PARAGRAPH_DOC), *parts])))
+        if q.folders:
+            docs = self.folder_docs(q.folders)
+            allowed = docs if allowed is None else allowed & docs
         if q.title:
             articles = set()
             title_docs = None
@@ -118,6 +163,14 @@ class Retriever:
                 docs.update(searcher.document_numbers(kind=PARAGRAPH_DOC, article=a))
             allowed = docs if allowed is None else allowed & docs
         return allowed
+
+    def folder_docs(self, folders: list[str]) -> set[int]:
+        """Documents of the articles under any of ``folders`` (`the-thao`, `2023/phap-luat`)."""
+        docs: set[int] = set()
+        for folder in folders:
+            for article in self.lexicon.articles_under(folder):
+                docs.update(self.postings.docs("article", article))
+        return docs
 
     def compounds(self, q: ParsedQuery) -> list[tuple[str, float]]:
         """Folded compounds formed by consecutive query syllables that the index knows as
@@ -194,7 +247,7 @@ class Retriever:
                     if v > unit_docs.get(d, 0.0):
                         unit_docs[d] = v
             units.append(unit_docs)
-        dropped: set[int] = set()
+        dropped: set[int] = self.folder_docs(q.not_folders) if q.not_folders else set()
         for c in (q.excluded if with_docs else ()):
             if len(c.terms) == 1:
                 t = c.terms[0]
@@ -207,4 +260,4 @@ class Retriever:
             compound_docs.update(found)
             compound_docs.update(again)
         return Plan(weights, units, compound_docs, dropped, allowed,
-                    [i for i in range(len(q.units)) if i not in use], df_exact, df_folded)
+                    [i for i in range(len(q.units)) if i not in use], use, df_exact, df_folded)

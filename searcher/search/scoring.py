@@ -171,6 +171,12 @@ def adjacency(matches: list[UnitMatch | None]) -> tuple[list[int], list[int], li
 _NOWHERE: set[int] = set()  # shared: never changed
 
 
+def short_query(q: ParsedQuery) -> bool:
+    """A few words without alternatives (a name, a place, a phrase): what matches it holds
+    every word; a longer query, or one of alternatives (`a OR b`), matches by any word."""
+    return len(q.units) <= LONG_QUERY and all(len(u.alternatives) == 1 for u in q.units)
+
+
 def rank_key(q: ParsedQuery):
     """The ranking order: for short queries, results holding every word first; long ones
     (a headline, a question) rank on the score, where matched words and closeness already

@@ -16,7 +16,7 @@ from typing import Sequence
 from ..analysis import fold_term, normalize_term, syllable_units
 from ..index import Lexicon
 from .query import ParsedQuery, parse_query
-from .results import Candidate
+from .matching import ParagraphTerms
 
 FEW_HITS = 3
 MAX_SPELLING_LENGTH = 20  # longer "syllables" are codes or noise: no edit-distance search
@@ -48,9 +48,9 @@ def _rewrite(text: str, choices: dict[int, str], order: list[str]) -> str:
     return "".join(out)
 
 
-def restore_accents(q: ParsedQuery, candidates: Sequence[Candidate]) -> str | None:
-    """The query with the marks its syllables carry in the best-matching paragraphs
-    (``candidates``: the query's ranked candidates).
+def restore_accents(q: ParsedQuery, texts: Sequence[ParagraphTerms]) -> str | None:
+    """The query with the marks its syllables carry in the best-matching texts (``texts``:
+    the query's best candidates, paragraphs or whole articles).
 
     Whole-query realizations (all syllables adjacent, as typed) decide when there are any;
     otherwise each syllable takes its most frequent form. Nothing is offered when the
@@ -63,8 +63,7 @@ def restore_accents(q: ParsedQuery, candidates: Sequence[Candidate]) -> str | No
     n = len(order)
     whole: Counter = Counter()
     per: list[Counter] = [Counter() for _ in order]
-    for cand in candidates[:50]:
-        pt = cand.pt
+    for pt in texts[:50]:
         for p in pt.by_fold.get(order[0], ()):
             if p + n <= len(pt) and list(pt.folded[p:p + n]) == order:
                 whole[tuple(pt.term(p + j) for j in range(n))] += 1
@@ -106,10 +105,10 @@ def correct_spelling(lexicon: Lexicon, q: ParsedQuery) -> str | None:
 
 
 def suggest_for(lexicon: Lexicon, q: ParsedQuery, total: int,
-                candidates: Sequence[Candidate]) -> str | None:
+                texts: Sequence[ParagraphTerms]) -> str | None:
     """A better query to offer, or None: spelling first (when hits are few or a word is
     unknown to the index), then, for a query typed without marks, its accented form
-    (learned from the query's ranked ``candidates``)."""
+    (learned from the ``texts`` of its best candidates)."""
     terms = q.positive_terms()
     original = text = q.text
     if total < FEW_HITS or any(lexicon.folded_df(t.folded) == 0 for t in terms):
@@ -118,7 +117,7 @@ def suggest_for(lexicon: Lexicon, q: ParsedQuery, total: int,
             text, q = fixed, parse_query(fixed)
             terms = q.positive_terms()
     if terms and not q.marked:
-        restored = restore_accents(q, candidates)
+        restored = restore_accents(q, texts)
         if restored:
             text = restored
     return text if text != original else None

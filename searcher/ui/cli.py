@@ -179,12 +179,17 @@ def analyze(text: tuple[str, ...], as_json: bool) -> None:
 @click.option("--page", type=click.IntRange(1, 100_000), default=1, show_default=True,
               help="Page of hits to show.")
 @click.option("--articles/--paragraphs", "articles", default=None,
-              help="One hit per article (its best paragraph), or one per paragraph "
-                   "(the default, or the config file's `mode`).")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+              help="One hit per article, its best paragraphs shown (the default, or the config "
+                   "file's `mode`), or one hit per paragraph.")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default=None,
+              help="Order: relevance (the default, or the config file's), newest or oldest "
+                   "first by the articles' date (undated last).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Machine-readable output, with facets (matching articles per year, folder).")
+@click.option("--no-hyperlinks", is_flag=True, help="No terminal hyperlinks on file names.")
 @click.pass_obj
 def search(settings: Settings, query: tuple[str, ...], limit: int | None, page: int,
-           articles: bool | None, as_json: bool) -> None:
+           articles: bool | None, sort: str | None, as_json: bool, no_hyperlinks: bool) -> None:
     """Search the index for QUERY (see the README's query language). QUERY `-` reads one
     query per line from stdin. Words starting with `-` exclude; put `--` before a word
     that starts with `--`."""
@@ -200,14 +205,16 @@ def search(settings: Settings, query: tuple[str, ...], limit: int | None, page: 
     found = False
     try:
         for text in lines:  # in batch mode a blank line gets its (empty) answer too
-            result = engine.search(text, limit=limit, page=page, articles=articles)
+            result = engine.search(text, limit=limit, page=page, articles=articles,
+                                   sort=sort or settings.sort, facets=as_json)
             found = found or bool(result.hits)
             if as_json:
                 click.echo(to_json(result.as_dict()))
             else:
                 if batch:
                     click.echo(f"# {safe(text)}")
-                click.echo(format_result(result, articles, colour), color=colour)
+                click.echo(format_result(result, articles, colour, hyperlinks=not no_hyperlinks),
+                           color=colour)
                 if batch:
                     click.echo()
             if batch:

@@ -10,7 +10,7 @@ from ..errors import SearcherError
 QUERY_HELP = """\
 Type words to search; Enter on an empty line (or :more) shows the next page.
   "exact phrase"   -word   -"phrase"   a OR b
-  date:2024  date:2023-06  date:2017..2020   article:ID   title:word"""
+  date:2024  date:2023-06  date:2017..2020   article:ID   title:word   in:FOLDER  -in:FOLDER"""
 
 # A handler gets the REPL session and the text after the command; False ends the session.
 Handler = Callable[[object, str], "bool | None"]
@@ -105,21 +105,36 @@ def _limit(session, arg: str) -> None:
     session.echo(f"{n} hit{'' if n == 1 else 's'} per page")
 
 
-@COMMANDS.command(":articles", "one hit per article, for this session",
-                  status=lambda s: "on" if s.state.articles else "off")
-def _articles(session, arg: str) -> None:
+@COMMANDS.command(":paragraphs", "one hit per paragraph instead of per article, for this session",
+                  status=lambda s: "off" if s.state.articles else "on")
+def _paragraphs(session, arg: str) -> None:
     session.state.articles = not session.state.articles
-    session.echo(f"one hit per article: {'on' if session.state.articles else 'off'}")
+    session.echo(f"one hit per paragraph: {'off' if session.state.articles else 'on'}")
 
 
-@COMMANDS.command(":save", "keep :limit and :articles in the config file")
+@COMMANDS.command(":sort", "order by relevance, newest or oldest, for this session",
+                  argument="ORDER", status=lambda s: s.state.sort)
+def _sort(session, arg: str) -> None:
+    if arg not in ("relevance", "newest", "oldest"):
+        raise SearcherError(":sort takes relevance, newest or oldest")
+    session.state.sort = arg
+    session.echo(f"sorted by {arg}")
+
+
+@COMMANDS.command(":facets", "the last query's matching articles per year and per folder")
+def _facets(session, arg: str) -> None:
+    session.facets()
+
+
+@COMMANDS.command(":save", "keep :limit, :paragraphs and :sort in the config file")
 def _save(session, arg: str) -> None:
     from .config import save_config
 
     path = session.settings.file
     save_config(path, {"limit": session.state.limit,
-                       "mode": "articles" if session.state.articles else "paragraphs"})
-    session.echo(f"saved limit and mode in {path}")
+                       "mode": "articles" if session.state.articles else "paragraphs",
+                       "sort": session.state.sort})
+    session.echo(f"saved limit, mode and sort in {path}")
 
 
 @COMMANDS.command(":stats", "corpus and index summary")

@@ -20,7 +20,7 @@ from ..search import ParagraphTerms
 from .commands import COMMANDS
 
 FILTERS = {"date:": "date:2024, date:2023-06, date:2017..2020", "title:": "words in the title",
-           "article:": "one article by id"}
+           "article:": "one article by id", "in:": "articles under a folder"}
 MAX_SHOWN = 12
 
 
@@ -38,6 +38,7 @@ class Vocabulary:
         self.keys: list[str] = []
         self.entries: list[tuple[str, int, str]] = []  # (key, df, term)
         self._written: dict[str, str] = {}
+        self.folders: list[str] = []
         self.ready = threading.Event()
 
     def load(self) -> None:
@@ -52,6 +53,7 @@ class Vocabulary:
                 add(fold_term(term), df, term)
         for term, df in self.lexicon.compounds():
             add(term.replace("_", " "), df, term)
+        self.folders = self.lexicon.folders()
         self.entries = sorted((k, df, t) for k, (df, t) in best.items())
         self.keys = [e[0] for e in self.entries]
         self.ready.set()
@@ -128,7 +130,15 @@ class SearchCompleter(Completer):
             if len(last) >= 2 and name.startswith(last.lower()) and last.lower() != name:
                 yield Completion(name, -len(last), display_meta=meta)
         vocab = self.vocabulary
-        if vocab is None or not vocab.ready.is_set() or ":" in last:
+        if vocab is None or not vocab.ready.is_set():
+            return
+        sign, _, folder = last.partition("in:")
+        if sign in ("", "-") and last.startswith(f"{sign}in:"):  # in:FOLDER: the corpus's folders
+            for name in vocab.folders:
+                if name.startswith(folder):
+                    yield Completion(f"{sign}in:{name}", -len(last), display_meta="folder")
+            return
+        if ":" in last:
             return
         shown: set[str] = set()
         if len(words) >= 2:  # `nghe a` -> the compound `nghệ an`

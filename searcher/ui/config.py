@@ -82,8 +82,10 @@ OPTIONS = {o.name: o for o in [
     Option("corpus", "the article folder", _path, lambda: Path("seeds"), "SEARCHER_CORPUS"),
     Option("index", "the index folder", _path, lambda: Path("index"), "SEARCHER_INDEX"),
     Option("limit", "hits per page", _limit, lambda: 10),
-    Option("mode", "result mode: paragraphs or articles", _choice("paragraphs", "articles"),
-           lambda: "paragraphs"),
+    Option("mode", "result mode: articles or paragraphs", _choice("articles", "paragraphs"),
+           lambda: "articles"),
+    Option("sort", "result order: relevance, newest or oldest",
+           _choice("relevance", "newest", "oldest"), lambda: "relevance"),
     Option("color", "colour: auto, always or never", _choice("auto", "always", "never"),
            lambda: "auto"),
     Option("pager", "the pager for long output", _text, lambda: "less", "PAGER"),
@@ -211,6 +213,10 @@ class Settings:
     def articles(self) -> bool:
         """One hit per article (the result mode)."""
         return self.values["mode"] == "articles"
+
+    @property
+    def sort(self) -> str:
+        return self.values["sort"]
 
     @property
     def color(self) -> str:

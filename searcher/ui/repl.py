@@ -23,7 +23,8 @@ from .terminal import safe, use_colour
 @dataclass
 class ReplState:
     limit: int = 10
-    articles: bool = False
+    articles: bool = True
+    sort: str = "relevance"
     query: str | None = None
     page: int = 1
     hits: dict[int, object] = field(default_factory=dict)  # rank -> Hit, last pages shown
@@ -41,7 +42,7 @@ class Repl:
         self.engine = engine
         self.out = out or sys.stdout
         self.colour = use_colour(settings.color, self.out) if colour is None else colour
-        self.state = ReplState(limit=settings.limit, articles=settings.articles)
+        self.state = ReplState(limit=settings.limit, articles=settings.articles, sort=settings.sort)
         self.vocabulary = None
 
     # -- output -------------------------------------------------------------------------------
@@ -57,7 +58,7 @@ class Repl:
         last = ""
         if self.state.last_total is not None:
             last = f" │ last: {self.state.last_total:,} hits in {self.state.last_ms:.1f} ms"
-        mode = " │ articles" if self.state.articles else ""
+        mode = "" if self.state.articles else " │ paragraphs"
         return (f" {e.articles:,} articles · {e.paragraphs:,} paragraphs │ "
                 f"{safe(shown_path(self.settings.index))}{last}{mode}")
 
@@ -80,10 +81,10 @@ class Repl:
         return True
 
     def search(self, text: str, page: int) -> None:
-        from .output import format_result
+        from .output import format_footer, format_result
 
         result = self.engine.search(text, limit=self.state.limit, page=page,
-                                    articles=self.state.articles)
+                                    articles=self.state.articles, sort=self.state.sort)
         self.state.query, self.state.page = text, page
         self.state.last_total, self.state.last_ms = result.total, result.took_ms
         self.state.suggestion = result.suggestion
@@ -91,7 +92,7 @@ class Repl:
             self.state.hits = {}
         self.state.hits.update({h.rank: h for h in result.hits})
         if not result.hits and page > 1:
-            self.echo("no more results")
+            self.echo(format_footer(result, self.state.articles, self.colour))
             return
         self.show(format_result(result, self.state.articles, self.colour))
 
@@ -105,6 +106,16 @@ class Repl:
             page(text, self.colour, self.settings.pager)
         else:
             self.echo(text)
+
+    def facets(self) -> None:
+        """The last query's matching articles per year and per folder, as bars."""
+        from .output import facet_bars
+
+        if self.state.query is None:
+            raise SearcherError("no query yet: :facets counts the last query's matches")
+        result = self.engine.search(self.state.query, limit=1, articles=True, suggest=False,
+                                    facets=True)
+        self.show(facet_bars(result.facets or {}, self.colour))
 
     def run_suggestion(self) -> None:
         """Search for the last result's suggestion (`did you mean`)."""
