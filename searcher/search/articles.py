@@ -12,8 +12,8 @@ from .matching import Hits, ParagraphTerms, excluded, hits_within, paragraph_sum
 from .paragraphs import score_paragraph
 from .query import ParsedQuery
 from .results import Candidate, Order, Ranking
-from .retrieval import SCORE_THEN_ID, Plan, Retriever, holding_every_unit, needs_text, verified
-from .scoring import FOLD_WEIGHT, Scored, article_idf, rank_key, score_hits, short_query
+from .retrieval import SCORE_THEN_ID, Plan, Retriever, holding_every_unit, matches
+from .scoring import FOLD_WEIGHT, Scored, article_idf, rank_key, score_hits
 from .stats import CorpusStats
 
 ARTICLE_CANDIDATES = 40   # articles scored as wholes per query
@@ -199,17 +199,13 @@ class ArticleRanker:
                     compounds[a] = w
         for a, w in compounds.items():
             scores[a] = scores.get(a, 0.0) + STAGE_ONE_COMPOUND_WEIGHT * w
-        every = short_query(q)
-        keys: list[str] = []
-        if every:
+        def holding_every() -> list[str]:
             held = holding_every_unit(aplan, q, self.retriever, "a", article_docs.values())
-            keys = sorted(a for a, d in article_docs.items() if d in held)
-        check = self._check(q, plan, wanted_terms, every) if needs_text(q) else None
-        keys, total, exact = verified(keys, check, VERIFY_ARTICLES) if keys else ([], 0, True)
-        if not keys:  # no article holds every word (or a long query): any of them
-            every = False
-            check = self._check(q, plan, wanted_terms, False) if needs_text(q) else None
-            keys, total, exact = verified(sorted(scores), check, VERIFY_ARTICLES)
+            return [a for a, d in article_docs.items() if d in held]
+
+        keys, total, exact, every = matches(q, holding_every, scores,
+                                            lambda every: self._check(q, plan, wanted_terms, every),
+                                            VERIFY_ARTICLES)
         matching = scores if len(keys) == len(scores) else {a: scores[a] for a in keys}
         if order is not None:
             return sorted(matching.items(), key=lambda item: order(*item))[:k], total, exact, every, keys

@@ -7,8 +7,8 @@ from .documents import Documents
 from .matching import Hits, excluded, unit_hits, wanted_terms
 from .query import ParsedQuery
 from .results import Candidate, Order, Ranking
-from .retrieval import SCORE_THEN_ID, Plan, Retriever, holding_every_unit, needs_text, verified
-from .scoring import rank_key, score_hits, short_query
+from .retrieval import SCORE_THEN_ID, Plan, Retriever, holding_every_unit, matches
+from .scoring import rank_key, score_hits
 
 CANDIDATES = 300     # paragraphs re-ranked per query (more when paging deep)
 TITLE_WEIGHT = 0.3   # weight of the article title's match in a paragraph's score
@@ -53,16 +53,9 @@ class ParagraphRanker:
             is_deleted = self.documents.is_deleted
             scores = {d: v for d, v in scores.items() if not is_deleted(d)}
         wanted = wanted_terms(q)
-        every = short_query(q)
-        keys: list[int] = []
-        if every:
-            keys = sorted(holding_every_unit(plan, q, self.retriever, "p", scores))
-        check = self._check(q, plan, wanted, every and bool(keys)) if needs_text(q) else None
-        keys, total, exact = verified(keys, check, VERIFY_LIMIT) if keys else ([], 0, True)
-        if not keys:  # no paragraph holds every word (or a long query): any of them
-            every = False
-            check = self._check(q, plan, wanted, False) if needs_text(q) else None
-            keys, total, exact = verified(sorted(scores), check, VERIFY_LIMIT)
+        keys, total, exact, every = matches(
+            q, lambda: holding_every_unit(plan, q, self.retriever, "p", scores), scores,
+            lambda every: self._check(q, plan, wanted, every), VERIFY_LIMIT)
         pool = scores if len(keys) == len(scores) else {d: scores[d] for d in keys}
         k = max(CANDIDATES, need * 3)
         top = (heapq.nlargest(k, pool.items(), key=SCORE_THEN_ID) if order is None else

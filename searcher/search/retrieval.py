@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import Callable
+from typing import Callable, Iterable
 
 from whoosh.query import And, Or, Term, TermRange
 
@@ -17,7 +17,7 @@ from ..index import PARAGRAPH_DOC, SYLLABLE_FIELDS, Lexicon, PostingReader, bitm
 from .documents import Documents
 from .matching import ParagraphTerms
 from .query import Clause, ParsedQuery
-from .scoring import FOLD_WEIGHT, QueryWeights, article_idf, paragraph_idf
+from .scoring import FOLD_WEIGHT, QueryWeights, article_idf, paragraph_idf, short_query
 from .stats import CorpusStats
 
 COMMON_FRACTION = 0.08    # syllables in more paragraphs than this are skipped in retrieval...
@@ -80,6 +80,24 @@ def verified(keys: list, check: Callable[[object], bool] | None,
     sample = [keys[int(i * step)] for i in range(limit)]
     passed = sum(1 for k in sample if check(k))
     return keys, round(len(keys) * passed / limit), False
+
+
+def matches(q: ParsedQuery, holding_every: Callable[[], Iterable], anything: Iterable,
+            check_for: Callable[[bool], Callable[[object], bool]], limit: int) -> tuple[list, int, bool, bool]:
+    """What matches a query: for a short query, what holds every unit (``holding_every``)
+    when anything does, else (and for long queries) ``anything``; phrases checked in the
+    text by ``check_for(every)`` (see :func:`verified`). Returns the matching keys, sorted,
+    their count, whether it is exact, and whether matching meant holding every unit."""
+    every = short_query(q)
+    text = needs_text(q)
+    keys = sorted(holding_every()) if every else []
+    total, exact = 0, True
+    if keys:
+        keys, total, exact = verified(keys, check_for(True) if text else None, limit)
+    if not keys:
+        every = False
+        keys, total, exact = verified(sorted(anything), check_for(False) if text else None, limit)
+    return keys, total, exact, every
 
 
 def _runs(q: ParsedQuery) -> list[list[str]]:
