@@ -88,6 +88,7 @@ class Documents:
         self._article_doc_set: set[int] | None = None
         self.meta = lru_cache(maxsize=META_CACHE)(self._read_meta)
         self.location = lru_cache(maxsize=META_CACHE)(self._read_location)
+        self.facet_keys = lru_cache(maxsize=META_CACHE)(self._read_facet_keys)
 
     def clear(self) -> None:
         """Forget the paragraphs and articles read (what a first query has to read)."""
@@ -103,6 +104,12 @@ class Documents:
             if "meta" in stored:
                 return stored["meta"]
         return {}
+
+    def _read_facet_keys(self, article: str) -> tuple[str, str]:
+        """What facets count an article under: its year (`undated`), its top-level folder
+        (`.` at the corpus's top)."""
+        date = self.meta(article).get("date")
+        return date[:4] if date else "undated", article.split("/", 1)[0] if "/" in article else "."
 
     def _read_location(self, article: str) -> Location:
         """The article's file (absolute) and the line of each paragraph, from its metadata

@@ -8,6 +8,7 @@ and the index's :class:`~searcher.index.Lexicon`, which suggestions and completi
 from __future__ import annotations
 
 import time
+from collections import Counter
 from pathlib import Path
 
 from ..errors import IndexDamaged, SearcherError
@@ -140,15 +141,13 @@ class SearchEngine:
     def _facets(self, ranking: Ranking, articles: bool) -> dict[str, dict[str, int]]:
         """Matching articles per year (`undated` without a date) and per top-level folder
         (`.` at the corpus's top)."""
-        ids = ranking.matching if articles else {self.postings.article_of(d) for d in ranking.matching}
-        years: dict[str, int] = {}
-        folders: dict[str, int] = {}
-        for a in ids:
-            date = self.documents.meta(a).get("date")
-            year = date[:4] if date else "undated"
-            years[year] = years.get(year, 0) + 1
-            folder = a.split("/", 1)[0] if "/" in a else "."
-            folders[folder] = folders.get(folder, 0) + 1
+        ids = ranking.matching if articles else set(map(self.postings.article_of, ranking.matching))
+        keys = Counter(map(self.documents.facet_keys, ids))
+        years: Counter = Counter()
+        folders: Counter = Counter()
+        for (year, folder), n in keys.items():
+            years[year] += n
+            folders[folder] += n
         return {"year": dict(sorted(years.items())), "folder": dict(sorted(folders.items()))}
 
     def article_features(self, text: str, k: int = ARTICLE_CANDIDATES) -> list[tuple[str, ArticleFeatures, bool]]:
