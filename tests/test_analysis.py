@@ -181,6 +181,8 @@ def test_syllable_surfaces_and_spans_are_the_syllable_stream(text):
     units = syllable_units(text)
     assert syllable_surfaces(text) == [u.surface for u in units]
     assert syllable_spans(text) == [(u.start, u.end) for u in units]
+    for n in (1, len(units) // 2, len(units)):  # a scan stopped early: the same first spans
+        assert syllable_spans(text, n)[:n] == syllable_spans(text)[:n]
 
 
 @given(st.text(alphabet=st.sampled_from(list("aăâbcdđeêoôơuưy AĐƠ09.,-/:&_()>=\u0301\u0323\u00a0\u200b\n\t\x1c|")),

@@ -10,6 +10,7 @@ too, so `covid` finds `COVID-19`.
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 from typing import Iterator, NamedTuple
 
 # A word: letters and digits (not `_`), with any combining marks and zero-width characters
@@ -26,6 +27,7 @@ _UNIT = re.compile(rf"(?P<url>{_URL})|(?P<email>{_EMAIL})|(?P<word>{_RUN})|(?P<p
 _UNIT_PLAIN = re.compile(rf"(?P<word>{_RUN})|(?P<punct>{_PUNCT})")
 _PART = re.compile(_WORD)
 _TOKEN = re.compile(r"\S+")
+_SPACES = re.compile(r"(\s+)")
 _SYLLABLE_RUNS = re.compile(rf"{_URL}|{_EMAIL}|{_RUN}")
 _SYLLABLE_RUNS_PLAIN = re.compile(_RUN)
 
@@ -137,17 +139,24 @@ def syllable_surfaces(text: str) -> list[str]:
     return out
 
 
-def syllable_spans(text: str) -> list[tuple[int, int]]:
+def syllable_spans(text: str, count: int | None = None) -> list[tuple[int, int]]:
     """The character spans of the syllable stream (those of :func:`syllable_surfaces`),
-    for highlighting: the same scan, without making a :class:`TextUnit` of every syllable."""
+    for highlighting: the same scan, without making a :class:`TextUnit` of every syllable.
+    With ``count``, the scan may stop once it has that many (highlights need the spans up
+    to the last match only)."""
     if _may_hold_address(text):
         return _spans_of_runs(_SYLLABLE_RUNS.finditer(text), 0)
+    # Tokens and the whitespace between them alternate; their offsets add up at C speed.
+    parts = _SPACES.split(text)
+    offsets = list(accumulate(map(len, parts), initial=0))
     out: list[tuple[int, int]] = []
-    for m in _TOKEN.finditer(text):
-        if m.group().isalnum():
-            out.append(m.span())
-        else:
-            out.extend(_spans_of_runs(_SYLLABLE_RUNS_PLAIN.finditer(m.group()), m.start()))
+    for token, start in zip(parts[::2], offsets[::2]):
+        if token.isalnum():
+            out.append((start, start + len(token)))
+        elif token:
+            out.extend(_spans_of_runs(_SYLLABLE_RUNS_PLAIN.finditer(token), start))
+        if count is not None and len(out) >= count:
+            break
     return out
 
 

@@ -13,7 +13,7 @@ from .paragraphs import score_paragraph
 from .query import ParsedQuery
 from .results import Candidate, Order, Ranking
 from .retrieval import SCORE_THEN_ID, Plan, Retriever, holding_every_unit, matches
-from .scoring import FOLD_WEIGHT, Scored, article_idf, rank_key, score_hits
+from .scoring import FOLD_WEIGHT, Scored, article_idf, hit_matches, rank_key, score_hits
 from .stats import CorpusStats
 
 ARTICLE_CANDIDATES = 40   # articles scored as wholes per query
@@ -84,25 +84,30 @@ class ArticleRanker:
         """The paragraph that shows an article, with up to :data:`OTHERS_SHOWN` more of its
         matching paragraphs (``others``) and how many match beyond those (``more``). The
         best is the best scored among the paragraphs holding the most query words (only
-        they can be, so only they are scored); the others come from the next most."""
+        they can be, so only they are scored); the others are the next best of those, then
+        the first paragraphs holding the next most."""
         art = s.article
         counts = paragraph_sums(s.holding, [1] * len(s.holding), len(art.starts))
         by_count: dict[int, list[int]] = {}
         for k, n in enumerate(counts):
             if n:
                 by_count.setdefault(n, []).append(k)
+        groups = sorted(by_count, reverse=True)
         shown: list[Candidate] = []
-        for n in sorted(by_count, reverse=True):
-            group = []
-            for k in by_count[n]:
-                p = art.paragraph(k, s.id, wanted)
-                start = art.starts[k]
-                score_paragraph(p, plan, self.stats.avg_len, hits_within(s.hits, start, start + len(p.pt)))
-                group.append(p)
-            group.sort(key=lambda p: -p.score)  # stable: earlier paragraphs first on ties
-            shown.extend(group)
+        for k in by_count[groups[0]]:
+            p = art.paragraph(k, s.id, wanted)
+            start = art.starts[k]
+            score_paragraph(p, plan, self.stats.avg_len, hits_within(s.hits, start, start + len(p.pt)))
+            shown.append(p)
+        shown.sort(key=lambda p: -p.score)  # stable: earlier paragraphs first on ties
+        for n in groups[1:]:
             if len(shown) > OTHERS_SHOWN:
                 break
+            for k in by_count[n][:OTHERS_SHOWN + 1 - len(shown)]:
+                p = art.paragraph(k, s.id, wanted)
+                start = art.starts[k]
+                p.matches = hit_matches(hits_within(s.hits, start, start + len(p.pt)), plan.weights)
+                shown.append(p)
         best = shown[0]
         best.others = sorted(shown[1:OTHERS_SHOWN + 1], key=lambda p: p.para)
         best.more = sum(map(len, by_count.values())) - 1 - len(best.others)

@@ -10,6 +10,7 @@ from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
 
+from ..analysis import syllable_spans
 from ..corpus import SkippedFile, decode, parse_article
 from ..index import ARTICLE_DOC, LRUCache, PostingReader, stored_paragraphs
 from .matching import ParagraphTerms
@@ -85,6 +86,7 @@ class Documents:
         self._paragraphs: LRUCache[StoredParagraph] = LRUCache(PARAGRAPH_CACHE)
         self._articles: LRUCache[JoinedArticle] = LRUCache(ARTICLE_CACHE)
         self._docs_of_article: LRUCache[list[int]] = LRUCache(ARTICLE_DOCS_CACHE)
+        self._spans: LRUCache[tuple] = LRUCache(PARAGRAPH_CACHE)
         self._article_doc_set: set[int] | None = None
         self.meta = lru_cache(maxsize=META_CACHE)(self._read_meta)
         self.location = lru_cache(maxsize=META_CACHE)(self._read_location)
@@ -95,6 +97,7 @@ class Documents:
         self._paragraphs.clear()
         self._articles.clear()
         self._docs_of_article.clear()
+        self._spans.clear()
 
     def _read_meta(self, article: str) -> dict:
         """Title, date, byline... of an article (its article document is the one with
@@ -157,6 +160,14 @@ class Documents:
         pt = ParagraphTerms(text)
         got = (f["para"], text, tuple(pt.terms), tuple(pt.folded))
         return self._paragraphs.put(docnum, got) if remember else got
+
+    def show(self, c: Candidate) -> None:
+        """Give a candidate about to be shown its syllables' character spans (kept for the
+        session: a result page is often seen again, paged through, its query run again)."""
+        spans = self._spans.get(c.docnum)
+        if spans is None:
+            spans = self._spans.put(c.docnum, tuple(syllable_spans(c.text)))
+        c.pt.spans = spans
 
     def candidate(self, docnum: int, wanted: frozenset[str] | None = None) -> Candidate | None:
         """A paragraph document to rank, matching only the ``wanted`` folded terms."""

@@ -115,8 +115,12 @@ class SearchEngine:
         ranked, total = ranking.candidates, ranking.total
         first = (page - 1) * limit
         docs = self.documents
+        page_of = ranked[first:first + limit]
+        for c in page_of:
+            for p in (c, *c.others):
+                docs.show(p)
         hits = [Hit.of(rank, c, docs.meta(c.article), docs.location(c.article), articles)
-                for rank, c in enumerate(ranked[first:first + limit], start=first + 1)]
+                for rank, c in enumerate(page_of, start=first + 1)]
         suggestion = (suggest_for(self.lexicon, q, total, ranking.evidence)
                       if suggest and q.units else None)
         counts = self._facets(ranking, articles) if facets else None

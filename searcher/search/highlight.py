@@ -12,8 +12,9 @@ def highlight_spans(pt: ParagraphTerms, text: str, matches: list[UnitMatch | Non
     whole matched words, in order, never overlapping."""
     marked = sorted({p + j for m in matches if m for p in m.starts for j in range(m.length)})
     spans: list[list[int]] = []
+    syllables = pt.spans_until(marked[-1] + 1) if marked else []
     for i in marked:
-        start, end = pt.spans[i]
+        start, end = syllables[i]
         if spans and (spans[-1][1] == start or not text[spans[-1][1]:start].strip()):
             spans[-1][1] = max(spans[-1][1], end)
         elif spans and start < spans[-1][1]:

@@ -71,6 +71,17 @@ class ParagraphTerms:
             self._spans = syllable_spans(self.text)
         return self._spans
 
+    @spans.setter
+    def spans(self, spans) -> None:
+        """The character spans, when already known (all of them)."""
+        self._spans = spans
+
+    def spans_until(self, n: int) -> list[tuple[int, int]]:
+        """The character spans of at least the first ``n`` syllables."""
+        if self._spans is None or len(self._spans) < n:
+            self._spans = syllable_spans(self.text, n)
+        return self._spans
+
     def find(self, clause: Clause) -> tuple[Sequence[int], Sequence[int]]:
         """Start positions where the clause matches folded, and those that also match the
         typed diacritics (every syllable the user typed with marks matches exactly)."""

@@ -70,12 +70,14 @@ def verified(keys: list, check: Callable[[object], bool] | None,
              limit: int) -> tuple[list, int, bool]:
     """The ``keys`` that pass ``check`` (a look at the text), how many there are, and
     whether that count is exact: past ``limit`` keys, an evenly spread sample of ``limit``
-    is checked and the count estimated from it (the keys are then kept unchecked)."""
+    (in key order) is checked and the count estimated from it (the keys are then kept
+    unchecked)."""
     if check is None:
         return keys, len(keys), True
     if len(keys) <= limit:
         kept = [k for k in keys if check(k)]
         return kept, len(kept), True
+    keys = sorted(keys)
     step = len(keys) / limit
     sample = [keys[int(i * step)] for i in range(limit)]
     passed = sum(1 for k in sample if check(k))
@@ -86,17 +88,18 @@ def matches(q: ParsedQuery, holding_every: Callable[[], Iterable], anything: Ite
             check_for: Callable[[bool], Callable[[object], bool]], limit: int) -> tuple[list, int, bool, bool]:
     """What matches a query: for a short query, what holds every unit (``holding_every``)
     when anything does, else (and for long queries) ``anything``; phrases checked in the
-    text by ``check_for(every)`` (see :func:`verified`). Returns the matching keys, sorted,
-    their count, whether it is exact, and whether matching meant holding every unit."""
+    text by ``check_for(every)`` (see :func:`verified`). Returns the matching keys (in no
+    set order), their count, whether it is exact, and whether matching meant holding every
+    unit."""
     every = short_query(q)
     text = needs_text(q)
-    keys = sorted(holding_every()) if every else []
+    keys = list(holding_every()) if every else []
     total, exact = 0, True
     if keys:
         keys, total, exact = verified(keys, check_for(True) if text else None, limit)
     if not keys:
         every = False
-        keys, total, exact = verified(sorted(anything), check_for(False) if text else None, limit)
+        keys, total, exact = verified(list(anything), check_for(False) if text else None, limit)
     return keys, total, exact, every
 
 

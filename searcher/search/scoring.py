@@ -106,6 +106,20 @@ class QueryWeights:
                    [u.alternatives for u in query.units])
 
 
+def hit_matches(hits: Hits, weights: QueryWeights) -> list[UnitMatch | None]:
+    """Where each query unit matched (the first of its alternatives found), unscored: what
+    highlighting a text needs."""
+    out: list[UnitMatch | None] = []
+    for alternatives, found in zip(weights.units, hits):
+        m = None
+        for k, (w, (fold_hits, exact_hits)) in enumerate(zip(alternatives, found)):
+            if fold_hits:
+                m = UnitMatch(fold_hits, len(w.clause.terms), 0.0, 0.0, bool(exact_hits), k, exact_hits)
+                break
+        out.append(m)
+    return out
+
+
 def score_hits(hits: Hits, weights: QueryWeights, length: int, avg_len: float,
                compounds: float = 0.0) -> Scored:
     """The re-ranking score of a text (a paragraph, or an article joined) of ``length``
