@@ -246,6 +246,9 @@ def main() -> None:
             warm, cold = rows[0][1]["answers"], rows[1][1]["answers"]
             print(f"  answers differing with caches emptied before each query: "
                   f"{sum(a != b for a, b in zip(warm, cold))} of {len(warm)} (must be 0)")
+            held, shown = snippet_coverage(ours.engine, [q for q, _ in qs])
+            print(f"  snippets (default output, paragraphs shown of the top 10) holding their "
+                  f"best match: {held:,} of {shown:,} ({held / max(shown, 1):.1%})")
         if not args.skip_oneshot:
             oneshot(index, corpus, queries[0]["title"])
 
@@ -276,6 +279,22 @@ def main() -> None:
             rows.append((s.name, evaluate_paragraphs(s, judged)))
         print_table(f"Seeds: {len(judged)} judged queries (paragraph level)", rows,
                     [("MRR@10", "mrr10"), ("success@1", "s1"), ("success@10", "s10")])
+
+
+def snippet_coverage(engine, texts: list[str]) -> tuple[int, int]:
+    """How many snippets shown by the default output (each hit's paragraphs) hold their best
+    match, the longest run of consecutive matched words, whole."""
+    from searcher.search.snippets import best_match
+
+    held = shown = 0
+    for text in texts:
+        for hit in engine.search(text, limit=10, articles=True, suggest=False).hits:
+            for item in (hit, *(hit.matches or [])):
+                best = best_match(item.text, item.highlights)
+                if best is not None:
+                    shown += 1
+                    held += item.text[best[0]:best[1]] in item.snippet
+    return held, shown
 
 
 def evaluate_paragraphs(system, judged: list[dict]) -> dict:
