@@ -6,7 +6,6 @@ Modules, in the order text flows through them: :mod:`.syllables` (units with off
 :mod:`.tokens` (the two token streams and the terms the index gets), :mod:`.filters` (Whoosh),
 :mod:`.explain` (`searcher analyze`).
 """
-from .explain import AnalyzedToken, analyze
 from .filters import FoldFilter, NormalizeFilter, VietnameseTokenizer, syllable_analyzer, word_analyzer
 from .normalize import TERM_CACHE, clean, fold_surface, fold_term, normalize_term
 from .segment import SegmenterError, get_segmenter
@@ -14,6 +13,17 @@ from .syllables import (CODE, NUMBER, PUNCT, SYLLABLE, TextUnit, code_parts, sca
                         syllable_spans, syllable_surfaces, unit_kinds)
 from .tokens import (JOINER, WORD, IndexTerms, WordSpan, fold_joined, folded_index_term, index_terms,
                      normalize_joined, segmentation_form, syllable_units, word_spans)
+
+
+
+def __getattr__(name: str):
+    """`searcher analyze`'s explanation, loaded on first use (searching never needs it)."""
+    if name in ("AnalyzedToken", "analyze"):
+        from . import explain
+
+        return getattr(explain, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "AnalyzedToken", "analyze",

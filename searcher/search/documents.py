@@ -11,7 +11,6 @@ from itertools import repeat
 from pathlib import Path
 
 from ..analysis import syllable_spans
-from ..corpus import SkippedFile, decode, parse_article
 from ..index import ARTICLE_DOC, LRUCache, PostingReader, stored_paragraphs
 from .matching import ParagraphTerms
 from .results import Candidate, Location
@@ -121,6 +120,8 @@ class Documents:
         path = Path(os.path.abspath((self.corpus or Path()) / meta.get("file", f"{article}.txt")))
         lines = meta.get("lines")
         if lines is None:
+            from ..corpus import SkippedFile, decode, parse_article
+
             try:
                 lines = parse_article(decode(path.read_bytes()), article).lines
             except (OSError, SkippedFile):

@@ -22,7 +22,6 @@ from .query import ParsedQuery, mark_exact, parse_query
 from .results import Hit, Order, Ranking, SearchResult
 from .retrieval import Retriever
 from .stats import CorpusStats
-from .suggest import suggest_for
 
 SORTS = ("relevance", "newest", "oldest")
 
@@ -121,8 +120,11 @@ class SearchEngine:
                 docs.show(p)
         hits = [Hit.of(rank, c, docs.meta(c.article), docs.location(c.article), articles)
                 for rank, c in enumerate(page_of, start=first + 1)]
-        suggestion = (suggest_for(self.lexicon, q, total, ranking.evidence)
-                      if suggest and q.units else None)
+        suggestion = None
+        if suggest and q.units:
+            from .suggest import suggest_for  # a one-shot search without it loads less
+
+            suggestion = suggest_for(self.lexicon, q, total, ranking.evidence)
         counts = self._facets(ranking, articles) if facets else None
         return SearchResult(text, total, page, (time.perf_counter() - t0) * 1000, suggestion, hits,
                             total_exact=ranking.exact, facets=counts, articles=articles)

@@ -11,10 +11,6 @@ from typing import Any, Callable
 
 from ..errors import SearcherError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 COMMAND_LINE, ENVIRONMENT, CONFIG, DEFAULT = "command line", "environment", "config file", "default"
 INDEX = "the index"  # the corpus an index records, used when none is given
@@ -110,6 +106,10 @@ def read_config(path: Path) -> dict[str, Any]:
         return {}
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"config {path}: cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

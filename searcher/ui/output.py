@@ -7,11 +7,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import unicodedata
 from pathlib import Path
 from urllib.parse import quote
 
 import click
-from wcwidth import wcswidth
 
 from ..search import Hit, SearchResult
 from ..text import plural
@@ -28,8 +28,11 @@ def terminal_width() -> int:
 
 
 def display_width(text: str) -> int:
-    w = wcswidth(text)
-    return w if w >= 0 else len(text)
+    """Columns ``text`` takes: combining marks none, wide (East Asian) characters two."""
+    if text.isascii():
+        return len(text)
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+               for ch in text)
 
 
 def _safe_spans(text: str, spans) -> tuple[str, list[tuple[int, int]]]:
