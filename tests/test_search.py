@@ -7,6 +7,7 @@ import json
 import pytest
 
 from searcher.analysis import fold_term, normalize_term
+from searcher.search import SearchEngine
 from searcher.search.query import parse_query
 
 from helpers import Searcher
@@ -411,3 +412,27 @@ def test_the_session_cache_drops_the_least_recently_used_past_its_bound():
     for key in range(3):
         counted.put(key, str(key))
     assert [k for k in range(3) if k in counted] == [1, 2]
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``b`` is ``a`` with one letter deleted, inserted, replaced, or two swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def test_terms_one_edit_away_are_every_such_term_of_the_index(seed_index):
+    """Lexicon.near (what spelling suggestions read) against a brute-force look at the
+    whole vocabulary."""
+    _, index = seed_index
+    with SearchEngine(index) as engine:
+        lexicon = engine.lexicon
+        vocabulary = [t for t, _ in lexicon.syllables()]
+        for probe in ["nghệm", "ninh", "cong", "tinhh", "ann", "xyz", "đồg", "hòa"]:
+            expected = sorted(t for t in vocabulary if _one_edit(probe, t))
+            assert lexicon.near("syl", probe) == expected, probe

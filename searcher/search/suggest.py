@@ -92,8 +92,11 @@ def correct_spelling(lexicon: Lexicon, q: ParsedQuery) -> str | None:
         if lexicon.folded_df(t.folded) > 0 or len(t.term) > MAX_SPELLING_LENGTH:
             continue
         best, best_df = None, 0
-        for field, probe in (("syl", t.term), ("sylf", t.folded), ("syl", t.folded)):
-            for cand in lexicon.near(field, probe, 1 if len(probe) < 6 else 2):
+        # As typed; then folded (accented neighbours come through their folded forms).
+        probes = dict.fromkeys([("syl", t.term, t.marked), ("sylf", t.folded, False),
+                                ("syl", t.folded, False)])
+        for field, probe, marks in probes:
+            for cand in lexicon.near(field, probe, marks):
                 df = lexicon.doc_frequency(field, cand)
                 if df > best_df:
                     best, best_df = cand, df
