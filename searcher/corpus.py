@@ -13,7 +13,6 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Iterator
 
 from .errors import CorpusError
 
@@ -152,11 +151,6 @@ def list_corpus(root: Path) -> Listing:
                 continue
             files.append(FileStat(article, path, st.st_size, st.st_mtime_ns))
     return Listing(files, ignored)
-
-
-def scan(root: Path) -> Iterator[FileStat]:
-    """The article files of :func:`list_corpus`."""
-    return iter(list_corpus(root).files)
 
 
 def load(stat: FileStat) -> Article:

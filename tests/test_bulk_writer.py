@@ -19,14 +19,14 @@ from helpers import PROJECT, SEEDS, Searcher, all_postings, big_corpus, search_a
 from searcher.analysis import index_terms
 from searcher.index.article_writer import article_document, article_meta, paragraph_documents
 from searcher.index.whoosh.bulk_writer import SegmentBuilder, commit_with_segments
-from searcher.corpus import load, scan
+from searcher.corpus import list_corpus, load
 from searcher.index.indexer import update_index
 from searcher.index.store import IndexStore, make_schema
 
 
 def _documents(corpus: Path) -> list[tuple[dict, dict]]:
     docs = []
-    for stat in sorted(scan(corpus), key=lambda s: s.article):
+    for stat in sorted(list_corpus(corpus).files, key=lambda s: s.article):
         art = load(stat)
         paragraphs = [index_terms(t) for t in art.paragraphs]
         docs.append(article_document(art, article_meta(art), paragraphs))

@@ -79,13 +79,13 @@ class Lexicon:
         automaton took a second on a small index."""
         reader = self.reader
         found = []
-        for candidate in sorted(_edits(term, marks)):
+        for candidate in _edits(term, marks):
             try:
                 if (field, candidate) in reader:
                     found.append(candidate)
             except Exception:  # a term Whoosh cannot encode: not in the index
                 continue
-        return found
+        return sorted(found)
 
     def compound_paragraphs(self, compound: str, limit: int) -> list[str]:
         """The text of up to ``limit`` paragraphs holding a folded compound."""

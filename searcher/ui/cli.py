@@ -16,7 +16,7 @@ import click
 
 from .. import __version__
 from ..errors import SearcherError
-from .config import OPTIONS, Settings
+from .config import OPTIONS, SORTS, Settings
 from .session import open_engine, run_update, shown_path
 from .terminal import safe, use_colour
 
@@ -181,7 +181,7 @@ def analyze(text: tuple[str, ...], as_json: bool) -> None:
 @click.option("--articles/--paragraphs", "articles", default=None,
               help="One hit per article, its best paragraphs shown (the default, or the config "
                    "file's `mode`), or one hit per paragraph.")
-@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default=None,
+@click.option("--sort", type=click.Choice(SORTS), default=None,
               help="Order: relevance (the default, or the config file's), newest or oldest "
                    "first by the articles' date (undated last).")
 @click.option("--json", "as_json", is_flag=True,

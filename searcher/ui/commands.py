@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..errors import SearcherError
+from ..text import plural
 
 QUERY_HELP = """\
 Type words to search; Enter on an empty line (or :more) shows the next page.
@@ -101,8 +102,7 @@ def _limit(session, arg: str) -> None:
     if not arg.isdigit() or not 1 <= int(arg) <= 1000:
         raise SearcherError(":limit takes a number from 1 to 1000")
     session.state.limit = int(arg)
-    n = session.state.limit
-    session.echo(f"{n} hit{'' if n == 1 else 's'} per page")
+    session.echo(f"{plural(session.state.limit, 'hit')} per page")
 
 
 @COMMANDS.command(":paragraphs", "one hit per paragraph instead of per article, for this session",
@@ -115,8 +115,10 @@ def _paragraphs(session, arg: str) -> None:
 @COMMANDS.command(":sort", "order by relevance, newest or oldest, for this session",
                   argument="ORDER", status=lambda s: s.state.sort)
 def _sort(session, arg: str) -> None:
-    if arg not in ("relevance", "newest", "oldest"):
-        raise SearcherError(":sort takes relevance, newest or oldest")
+    from .config import SORTS
+
+    if arg not in SORTS:
+        raise SearcherError(f":sort takes {', '.join(SORTS[:-1])} or {SORTS[-1]}")
     session.state.sort = arg
     session.echo(f"sorted by {arg}")
 

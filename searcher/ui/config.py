@@ -14,6 +14,7 @@ from ..errors import SearcherError
 
 COMMAND_LINE, ENVIRONMENT, CONFIG, DEFAULT = "command line", "environment", "config file", "default"
 INDEX = "the index"  # the corpus an index records, used when none is given
+SORTS = ("relevance", "newest", "oldest")  # the result orders (SearchEngine.search's sort)
 
 
 class ConfigError(SearcherError):
@@ -81,7 +82,7 @@ OPTIONS = {o.name: o for o in [
     Option("mode", "result mode: articles or paragraphs", _choice("articles", "paragraphs"),
            lambda: "articles"),
     Option("sort", "result order: relevance, newest or oldest",
-           _choice("relevance", "newest", "oldest"), lambda: "relevance"),
+           _choice(*SORTS), lambda: "relevance"),
     Option("color", "colour: auto, always or never", _choice("auto", "always", "never"),
            lambda: "auto"),
     Option("pager", "the pager for long output", _text, lambda: "less", "PAGER"),

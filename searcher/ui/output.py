@@ -15,6 +15,7 @@ import click
 
 from ..search import Hit, SearchResult
 from ..text import plural
+from .session import shown_path
 from .terminal import safe
 
 INDENT = "     "
@@ -93,15 +94,6 @@ def _cut(text: str, width: int) -> str:
     return cut.rstrip() + "…"
 
 
-def shown_file(path: str, cwd: Path | None = None) -> str:
-    """A file as `rg` names it: relative to the working directory when under it."""
-    cwd = cwd or Path.cwd()
-    try:
-        return str(Path(path).relative_to(cwd))
-    except ValueError:
-        return path
-
-
 def hyperlink(text: str, path: str) -> str:
     """``text`` as an OSC 8 hyperlink to the file ``path`` (terminals without them show
     the text alone)."""
@@ -118,7 +110,7 @@ class Layout:
         self.hyperlinks = hyperlinks and colour
 
     def location(self, path: str, line: int | None) -> str:
-        text = safe(shown_file(path)) + (f":{line}" if line else "")
+        text = safe(shown_path(path, dot=False)) + (f":{line}" if line else "")
         if self.hyperlinks:
             text = hyperlink(text, path)
         return click.style(text, fg="magenta") if self.colour else text

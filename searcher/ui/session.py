@@ -17,13 +17,16 @@ class CorpusMismatch(SearcherError):
     """The index was built from another corpus than the one given."""
 
 
-def shown_path(path: Path) -> str:
-    """A path as messages show it: `./`-relative under the working directory, else absolute."""
+def shown_path(path: Path | str, dot: bool = True) -> str:
+    """A path as messages show it: relative under the working directory (`./`-relative, or
+    without ``dot`` as `rg` names files), else absolute."""
     path = Path(path).resolve()
     try:
         rel = path.relative_to(Path.cwd())
     except ValueError:
         return str(path)
+    if not dot:
+        return str(rel)
     return "." if rel == Path(".") else f"./{rel}"
 
 
