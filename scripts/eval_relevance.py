@@ -249,6 +249,7 @@ def main() -> None:
             held, shown = snippet_coverage(ours.engine, [q for q, _ in qs])
             print(f"  snippets (default output, paragraphs shown of the top 10) holding their "
                   f"best match: {held:,} of {shown:,} ({held / max(shown, 1):.1%})")
+        no_hit_latency(ours.engine, [q["title"] for q in queries[:100]])
         if not args.skip_oneshot:
             oneshot(index, corpus, queries[0]["title"])
 
@@ -327,6 +328,28 @@ def paragraphs_of_baseline(system: WhooshBaseline, query: str) -> list[str]:
         out.append(f"{art}#{docnum - first}")
         counters[art] = counters.get(art, 0) + 1
     return out
+
+
+def no_hit_latency(engine, titles: list[str]) -> None:
+    """Queries that find nothing (each title's words spelled backwards, with a `q` after
+    them) beside the titles themselves, both with suggestions on, as `searcher search`
+    answers: a query with no hits must not cost more than one with them."""
+    nonsense = [" ".join(w[::-1].lower() + "q" for w in t.split()[:4]) for t in titles]
+
+    def times(texts: list[str]) -> tuple[list[float], int]:
+        out, found = [], 0
+        for text in texts:
+            t = time.perf_counter()
+            found += bool(engine.search(text, limit=10, articles=True).hits)
+            out.append((time.perf_counter() - t) * 1000)
+        return out, found
+
+    engine.clear_caches()
+    titled, _ = times(titles)
+    empty, found = times(nonsense)
+    print(f"\nlatency with suggestions, {len(titles)} titles: median {median(titled):.1f} ms, p95 "
+          f"{percentile(titled, 0.95):.1f}; {len(nonsense)} no-hit queries ({found} found something): "
+          f"median {median(empty):.1f} ms, p95 {percentile(empty, 0.95):.1f}")
 
 
 def oneshot(index: Path, corpus: Path, query: str, runs: int = 5) -> None:
