@@ -5,8 +5,13 @@
                                      [--split eval|tune]
 
 - VietNews known-item retrieval: a fixed sample of 3,000 articles and 500 of their queries
-  (titles, abstracts, titles with diacritics removed); MRR@10, success@1, success@10 at
-  article level (one hit per article);
+  (titles, abstracts, titles with diacritics removed, titles with 40% of their syllables
+  stripped of marks); MRR@10, success@1, success@10 at article level (one hit per article),
+  with article hits (the default output) and with paragraph hits (`--paragraphs`, an article
+  ranked by its first paragraph);
+- names (scripts/eval_names.py): precision@10 of paragraphs holding a name of 2-3
+  capitalized syllables, typed with marks and without, on the VietNews sample and on a VNTC
+  sample, beside Whoosh with AND queries;
 - XQuAD-vi question -> passage: recall@5, MRR@10;
 - judged queries on the bundled seeds (scripts/judged_seeds.json): MRR@10, success@1;
 - query latency (median, p95) of every system over the same queries; searcher keeps recently
@@ -48,6 +53,19 @@ def strip_diacritics(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(c for c in text if not unicodedata.combining(c)))
 
 
+PARTLY_STRIPPED = 0.4
+
+
+def strip_some(text: str, seed: str) -> str:
+    """The text with a fixed share of its words (chosen by ``seed``) stripped of marks: a
+    title typed in haste."""
+    words = text.split()
+    rng = random.Random(seed)
+    for i in rng.sample(range(len(words)), round(PARTLY_STRIPPED * len(words))):
+        words[i] = strip_diacritics(words[i])
+    return " ".join(words)
+
+
 # -- data sets -------------------------------------------------------------------------------
 
 def vietnews_sample(shared: Path, n_articles: int, n_queries: int, split: str = "eval"):
@@ -82,6 +100,24 @@ def prepared_vietnews(shared: Path, n_queries: int, split: str = "eval", n_artic
     index = CACHE / f"{name}-ours"
     ensure_index(corpus, index, fresh)
     return sample, queries, corpus, index
+
+
+def prepared_vntc(path: str | None, n_articles: int, split: str, fresh: bool) -> Path:
+    """A VNTC sample as a corpus folder (topic folders kept): the first ``n_articles`` of the
+    fixed shuffle ("eval") or the next as many ("tune")."""
+    from shared_data import vntc_dir, vntc_files
+
+    files = vntc_files(path, 2 * n_articles)
+    files = files[:n_articles] if split == "eval" else files[n_articles:]
+    corpus = CACHE / (f"vntc-{n_articles}" + ("" if split == "eval" else "-tune"))
+    if fresh or not corpus.exists():
+        shutil.rmtree(corpus, ignore_errors=True)
+        root = vntc_dir(path)
+        for f in files:
+            target = corpus / f.relative_to(root)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(f.read_bytes())
+    return corpus
 
 
 def ensure_index(corpus: Path, index: Path, fresh: bool) -> None:
@@ -122,6 +158,19 @@ class Ours:
     def articles(self, query: str, k: int = 10) -> list[str]:
         r = self.engine.search(query, limit=k, articles=True, suggest=False)
         return [h.article for h in r.hits]
+
+
+class OursParagraphs:
+    """The same engine with paragraph hits: each article ranked by its first paragraph."""
+
+    name = "searcher --paragraphs"
+
+    def __init__(self, ours: Ours):
+        self.engine = ours.engine
+
+    def articles(self, query: str, k: int = 10) -> list[str]:
+        r = self.engine.search(query, limit=k * 3, suggest=False)
+        return list(dict.fromkeys(h.article for h in r.hits))[:k]
 
 
 class OursCold:
@@ -211,7 +260,8 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=500)
     ap.add_argument("--skip-baselines", action="store_true")
     ap.add_argument("--skip-oneshot", action="store_true")
-    ap.add_argument("--only", choices=["vietnews", "xquad", "seeds"], help="one data set only")
+    ap.add_argument("--only", choices=["vietnews", "names", "xquad", "seeds"], help="one data set only")
+    ap.add_argument("--vntc", help="VNTC archive or folder (default: the shared one)")
     ap.add_argument("--fresh", action="store_true", help="rebuild the cached indexes")
     ap.add_argument("--split", choices=["eval", "tune"], default="eval",
                     help="VietNews sample: the measured one, or a disjoint one to tune on")
@@ -228,7 +278,7 @@ def main() -> None:
         name = corpus.name
         print(f"VietNews ({args.split} sample): {len(sample):,} articles, {len(queries)} queries per set")
         ours = Ours(corpus, index, fresh=False)
-        systems = [ours, OursCold(ours)]
+        systems = [ours, OursCold(ours), OursParagraphs(ours)]
         if not args.skip_baselines:
             systems.append(WhooshBaseline("whoosh plain", corpus, CACHE / f"{name}-plain", False, args.fresh))
             systems.append(WhooshBaseline("whoosh folded", corpus, CACHE / f"{name}-fold", True, args.fresh))
@@ -236,6 +286,8 @@ def main() -> None:
             "titles": [(q["title"], {q["article"]}) for q in queries],
             "titles without diacritics": [(strip_diacritics(q["title"]), {q["article"]}) for q in queries],
             "abstracts": [(q["abstract"], {q["article"]}) for q in queries],
+            f"titles, {PARTLY_STRIPPED:.0%} of syllables without marks":
+                [(strip_some(q["title"], q["qid"]), {q["article"]}) for q in queries],
         }
         for set_name, qs in sets.items():
             ours.engine.clear_caches()  # each set starts cold: no help from the set before
@@ -252,6 +304,17 @@ def main() -> None:
         no_hit_latency(ours.engine, [q["title"] for q in queries[:100]])
         if not args.skip_oneshot:
             oneshot(index, corpus, queries[0]["title"])
+
+    if args.only in (None, "names"):
+        from eval_names import report
+
+        _, _, corpus, index = prepared_vietnews(shared, args.queries, args.split, args.articles, args.fresh)
+        report(f"the VietNews {args.split} sample", Ours(corpus, index, False).engine, corpus, CACHE,
+               not args.skip_baselines)
+        corpus = prepared_vntc(args.vntc or str(shared / "corpus" / "vntc.tar.xz"), args.articles,
+                               args.split, args.fresh)
+        report(f"a VNTC sample ({args.split})", Ours(corpus, CACHE / f"{corpus.name}-ours", args.fresh).engine,
+               corpus, CACHE, not args.skip_baselines)
 
     if args.only in (None, "xquad"):
         passages, xq = xquad(shared)

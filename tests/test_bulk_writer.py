@@ -118,6 +118,7 @@ def test_index_terms_are_what_the_field_analyzers_give(text):
     assert terms.exact == _analyzed("syl", text)
     assert terms.folded == _analyzed("sylf", text)
     assert terms.words == _analyzed("wordf", text)
+    assert terms.pairs == _analyzed("pairf", text)
 
 
 def test_index_terms_on_the_seed_paragraphs():
@@ -126,8 +127,9 @@ def test_index_terms_on_the_seed_paragraphs():
     assert len(paragraphs) > 20
     for text in paragraphs:
         terms = index_terms(text)
-        assert (terms.exact, terms.folded, terms.words) == (
-            _analyzed("syl", text), _analyzed("sylf", text), _analyzed("wordf", text))
+        assert (terms.exact, terms.folded, terms.words, terms.pairs) == (
+            _analyzed("syl", text), _analyzed("sylf", text), _analyzed("wordf", text),
+            _analyzed("pairf", text))
 
 
 @pytest.mark.slow

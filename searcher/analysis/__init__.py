@@ -6,13 +6,14 @@ Modules, in the order text flows through them: :mod:`.syllables` (units with off
 :mod:`.tokens` (the two token streams and the terms the index gets), :mod:`.filters` (Whoosh),
 :mod:`.explain` (`searcher analyze`).
 """
-from .filters import FoldFilter, NormalizeFilter, VietnameseTokenizer, syllable_analyzer, word_analyzer
+from .filters import (FoldFilter, NormalizeFilter, PairFilter, VietnameseTokenizer, pair_analyzer,
+                      syllable_analyzer, word_analyzer)
 from .normalize import TERM_CACHE, clean, fold_surface, fold_term, normalize_term
 from .segment import SegmenterError, get_segmenter
 from .syllables import (CODE, NUMBER, PUNCT, SYLLABLE, TextUnit, code_parts, scan_units, split_units,
                         syllable_spans, syllable_surfaces, unit_kinds)
 from .tokens import (JOINER, WORD, IndexTerms, WordSpan, fold_joined, folded_index_term, index_terms,
-                     normalize_joined, segmentation_form, syllable_units, word_spans)
+                     normalize_joined, pair_term, segmentation_form, syllable_units, word_spans)
 
 
 
@@ -27,11 +28,12 @@ def __getattr__(name: str):
 
 __all__ = [
     "AnalyzedToken", "analyze",
-    "FoldFilter", "NormalizeFilter", "VietnameseTokenizer", "syllable_analyzer", "word_analyzer",
+    "FoldFilter", "NormalizeFilter", "PairFilter", "VietnameseTokenizer", "pair_analyzer",
+    "syllable_analyzer", "word_analyzer",
     "TERM_CACHE", "clean", "fold_surface", "fold_term", "normalize_term",
     "SegmenterError", "get_segmenter",
     "CODE", "NUMBER", "PUNCT", "SYLLABLE", "TextUnit", "code_parts", "scan_units", "split_units",
     "syllable_spans", "syllable_surfaces", "unit_kinds",
     "JOINER", "WORD", "IndexTerms", "WordSpan", "fold_joined", "folded_index_term", "index_terms",
-    "normalize_joined", "segmentation_form", "syllable_units", "word_spans",
+    "normalize_joined", "pair_term", "segmentation_form", "syllable_units", "word_spans",
 ]

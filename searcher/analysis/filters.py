@@ -12,7 +12,7 @@ from typing import Iterator
 from whoosh.analysis import Filter, Token, Tokenizer
 
 from .syllables import SYLLABLE
-from .tokens import WORD, folded_index_term, normalize_joined, syllable_units, word_spans
+from .tokens import WORD, folded_index_term, normalize_joined, pair_term, syllable_units, word_spans
 
 # Whoosh pickles a schema's analyzers by module and class name: these are recorded at the
 # package's path (which exports them), the one indexes built before the package was split name.
@@ -94,11 +94,37 @@ class FoldFilter(Filter):
                 yield t
 
 
+class PairFilter(Filter):
+    """Pairs of consecutive syllables, folded (`thanh hoa`), over syllable tokens as the
+    tokenizer yields them: phrase postings, so stage one finds the paragraphs holding a
+    name's syllables together without reading positions. A syllable that normalizes to
+    nothing breaks the sequence, as it does in matching."""
+
+    __module__ = PICKLED_AT
+
+    def __eq__(self, other):
+        return isinstance(other, PairFilter)
+
+    def __call__(self, tokens):
+        before = ""
+        for t in tokens:
+            term = folded_index_term(normalize_joined(t.text))
+            if before and term:
+                t.text = pair_term(before, term)
+                yield t
+            before = term
+
+
 def syllable_analyzer(folded: bool = False, changed_only: bool = False):
     """Analyzer for a syllable field: exact terms, or folded ones (only those folding
     changes, with ``changed_only``)."""
     chain = VietnameseTokenizer(SYLLABLE) | NormalizeFilter()
     return chain | FoldFilter(changed_only) if folded else chain
+
+
+def pair_analyzer():
+    """Analyzer for the pair field: folded pairs of consecutive syllables."""
+    return VietnameseTokenizer(SYLLABLE) | PairFilter()
 
 
 def word_analyzer(folded: bool = False, changed_only: bool = False):

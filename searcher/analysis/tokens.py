@@ -162,9 +162,19 @@ def _folded_changed(term: str) -> str:
 
 
 @lru_cache(maxsize=TERM_CACHE)
+def _folded_any(term: str) -> str:
+    return folded_index_term(term) if term else ""
+
+
+@lru_cache(maxsize=TERM_CACHE)
 def _folded_word(joined: str) -> str:
     term = normalize_joined(joined)
     return folded_index_term(term) if term else ""
+
+
+def pair_term(first: str, second: str) -> str:
+    """The pair field's term for two consecutive folded syllables."""
+    return f"{first} {second}"
 
 
 class IndexTerms(NamedTuple):
@@ -174,6 +184,7 @@ class IndexTerms(NamedTuple):
     exact: Counter        # normalized syllables
     folded: Counter       # folded syllables, only those folding changes
     words: Counter        # folded compounds and codes
+    pairs: Counter        # folded pairs of consecutive syllables
 
 
 def index_terms(text: str, words: bool = True) -> IndexTerms:
@@ -188,8 +199,11 @@ def index_terms(text: str, words: bool = True) -> IndexTerms:
             surfaces.append(surface)
         elif kind == CODE:
             surfaces += code_parts(surface)
-    exact = Counter(map(_normalized_syllable, surfaces))
+    normalized = list(map(_normalized_syllable, surfaces))
+    exact = Counter(normalized)
     exact.pop("", None)  # nothing left after normalization (the analyzer drops those)
+    folds = list(map(_folded_any, normalized))
+    pairs = Counter(pair_term(a, b) for a, b in zip(folds, folds[1:]) if a and b)
     folded: Counter = Counter()
     for term, n in exact.items():
         f = _folded_changed(term)
@@ -202,4 +216,4 @@ def index_terms(text: str, words: bool = True) -> IndexTerms:
             JOINER.join(unit_surfaces[a:b])
             for a, b in _word_groups(unit_surfaces, [k for _, k in units])]))
         compounds.pop("", None)
-    return IndexTerms(surfaces, exact, folded, compounds)
+    return IndexTerms(surfaces, exact, folded, compounds, pairs)

@@ -87,10 +87,11 @@ def paragraph_documents(art: Article, paragraphs: list[IndexTerms]) -> list[tupl
     docs = []
     for n, (text, terms) in enumerate(zip(art.paragraphs, paragraphs)):
         fields = {"kind": PARAGRAPH_DOC, "article": art.article, "para": n, "text": text,
-                  "syl": text, "sylf": text, "wordf": text}
+                  "syl": text, "sylf": text, "wordf": text, "pairf": text}
         if art.date:
             fields["date"] = art.date
-        docs.append((fields, {"syl": terms.exact, "sylf": terms.folded, "wordf": terms.words}))
+        docs.append((fields, {"syl": terms.exact, "sylf": terms.folded, "wordf": terms.words,
+                              "pairf": terms.pairs}))
     return docs
 
 

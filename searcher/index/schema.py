@@ -4,9 +4,9 @@ from __future__ import annotations
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.formats import Existence
 
-from ..analysis import syllable_analyzer, word_analyzer
+from ..analysis import pair_analyzer, syllable_analyzer, word_analyzer
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Document kinds: one article document (metadata) and one document per paragraph.
 ARTICLE_DOC, PARAGRAPH_DOC = "a", "p"
@@ -34,6 +34,9 @@ def make_schema() -> Schema:
         syl=TEXT(analyzer=syllable_analyzer(), phrase=False),
         sylf=TEXT(analyzer=syllable_analyzer(folded=True, changed_only=True), phrase=False),
         wordf=TEXT(analyzer=word_analyzer(folded=True), phrase=False),
+        # Folded pairs of consecutive syllables (`thanh hoa`): which paragraphs hold a
+        # name or a phrase, without positions.
+        pairf=_existence(TEXT(analyzer=pair_analyzer(), phrase=False)),
         asyl=_existence(TEXT(analyzer=syllable_analyzer(), phrase=False)),
         asylf=_existence(TEXT(analyzer=syllable_analyzer(folded=True, changed_only=True),
                               phrase=False)),

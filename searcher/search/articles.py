@@ -9,11 +9,12 @@ from ..index import BigramFrequencies
 from .documents import Documents, JoinedArticle
 from .features import ArticleFeatures, PairWeight, QueryTraits, article_evidence, weighted
 from .matching import Hits, ParagraphTerms, excluded, hits_within, paragraph_sums, paragraphs_holding, unit_hits
-from .paragraphs import score_paragraph
+from .paragraphs import rank_spellings, score_paragraph
+from .phrases import phrase_tier
 from .query import ParsedQuery
 from .results import Candidate, Order, Ranking
-from .retrieval import SCORE_THEN_ID, Plan, Retriever, holding_every_unit, matches
-from .scoring import FOLD_WEIGHT, Scored, article_idf, hit_matches, rank_key, score_hits
+from .retrieval import SCORE_THEN_ID, TOGETHER_FIRST, Plan, Retriever, holding_every_unit, matches
+from .scoring import FOLD_WEIGHT, LONG_QUERY, Scored, article_idf, hit_matches, rank_key, score_hits
 from .stats import CorpusStats
 
 ARTICLE_CANDIDATES = 40   # articles scored as wholes per query
@@ -46,6 +47,8 @@ class ScoredArticle:
     scored: Scored  # its matches as one text
     holding: list[set[int]]
     features: ArticleFeatures
+    tier: int = 0  # how it holds a short query as one run (see phrases.phrase_tier)
+    spellings: frozenset = frozenset()
 
 
 class ArticleRanker:
@@ -67,7 +70,9 @@ class ArticleRanker:
         scored = found.articles
         ranked = [Candidate(s.article.paras[0][0], s.id, s.article.paras[0][1], "", s.whole,
                             weighted(s.features), s.scored.all_matched, s.scored.matched,
-                            s.scored.matches) for s in scored if s.scored.all_matched or not found.every]
+                            s.scored.matches, tier=s.tier, spellings=s.spellings)
+                  for s in scored if s.scored.all_matched or not found.every]
+        rank_spellings(ranked)
         if order is None:
             ranked.sort(key=rank_key(q), reverse=True)
         else:
@@ -75,7 +80,7 @@ class ArticleRanker:
         by_id = {s.id: s for s in scored}
         for i, c in enumerate(ranked[:need]):
             best = self._shown_paragraphs(by_id[c.article], plan, wanted)
-            best.score, best.all_matched = c.score, c.all_matched
+            best.score, best.all_matched, best.tier = c.score, c.all_matched, c.tier
             ranked[i] = best
         return Ranking(ranked, max(found.total, len(ranked)), found.exact,
                        [s.whole for s in scored[:EVIDENCE]], found.matching)
@@ -99,7 +104,7 @@ class ArticleRanker:
             start = art.starts[k]
             score_paragraph(p, plan, self.stats.avg_len, hits_within(s.hits, start, start + len(p.pt)))
             shown.append(p)
-        shown.sort(key=lambda p: -p.score)  # stable: earlier paragraphs first on ties
+        shown.sort(key=lambda p: (-p.tier, -p.score))  # stable: earlier paragraphs first on ties
         for n in groups[1:]:
             if len(shown) > OTHERS_SHOWN:
                 break
@@ -142,7 +147,9 @@ class ArticleRanker:
             holding = paragraphs_holding(hits, art.paragraph_at)
             features = article_evidence(scored, aplan.weights, pairs, length, avg_article, lead_end,
                                         holding, len(art.starts), stage_one, traits)
-            out.append(ScoredArticle(a, art, whole, hits, scored, holding, features))
+            tier, spellings = (phrase_tier(scored, plan.weights, whole) if len(q.units) <= LONG_QUERY
+                               else (0, frozenset()))
+            out.append(ScoredArticle(a, art, whole, hits, scored, holding, features, tier, spellings))
         return Found(out, total, exact, every, matching)
 
     def _pairs(self, q: ParsedQuery, df_exact: dict[str, int],
@@ -204,6 +211,9 @@ class ArticleRanker:
                     compounds[a] = w
         for a, w in compounds.items():
             scores[a] = scores.get(a, 0.0) + STAGE_ONE_COMPOUND_WEIGHT * w
+        for a in {article_of(d) for d in aplan.together or () if not is_deleted(d)}:
+            if a in scores:
+                scores[a] += TOGETHER_FIRST
         def holding_every() -> list[str]:
             held = holding_every_unit(aplan, q, self.retriever, "a", article_docs.values())
             return [a for a, d in article_docs.items() if d in held]

@@ -7,8 +7,9 @@ from .documents import Documents
 from .matching import Hits, excluded, unit_hits, wanted_terms
 from .query import ParsedQuery
 from .results import Candidate, Order, Ranking
-from .retrieval import SCORE_THEN_ID, Plan, Retriever, holding_every_unit, matches
-from .scoring import rank_key, score_hits
+from .phrases import most_frequent, phrase_tier, spelling_counts
+from .retrieval import SCORE_THEN_ID, TOGETHER_FIRST, Plan, Retriever, holding_every_unit, matches
+from .scoring import LONG_QUERY, rank_key, score_hits
 
 CANDIDATES = 300     # paragraphs re-ranked per query (more when paging deep)
 TITLE_WEIGHT = 0.3   # weight of the article title's match in a paragraph's score
@@ -20,7 +21,19 @@ def score_paragraph(c: Candidate, plan: Plan, avg_len: float, hits: Hits | None 
     """Score a candidate paragraph; ``hits``: its matches when already known."""
     if hits is None:
         hits = unit_hits(c.pt, plan.weights.clauses)
-    c.take(score_hits(hits, plan.weights, len(c.pt), avg_len, plan.compound_docs.get(c.docnum, 0.0)))
+    scored = score_hits(hits, plan.weights, len(c.pt), avg_len, plan.compound_docs.get(c.docnum, 0.0))
+    c.take(scored)
+    if len(plan.weights.units) <= LONG_QUERY:
+        c.tier, c.spellings = phrase_tier(scored, plan.weights, c.pt)
+
+
+def rank_spellings(cands: list[Candidate]) -> None:
+    """Give each candidate the count of its most frequent spelling of a short query's run
+    among them (see :func:`~.scoring.rank_key`)."""
+    counts = spelling_counts(c.spellings for c in cands)
+    if counts:
+        for c in cands:
+            c.spelling = most_frequent(c.spellings, counts)
 
 
 class ParagraphRanker:
@@ -45,6 +58,9 @@ class ParagraphRanker:
         for d, w in plan.compound_docs.items():
             if d in scores:
                 scores[d] += 0.5 * w
+        for d in plan.together or ():
+            if d in scores:
+                scores[d] += TOGETHER_FIRST
         if plan.allowed is not None:
             scores = {d: v for d, v in scores.items() if d in plan.allowed}
         for d in plan.dropped:
@@ -73,6 +89,7 @@ class ParagraphRanker:
         for c in cands:
             if c.para != 0 and c.article in titles:
                 c.score += TITLE_WEIGHT * titles[c.article]
+        rank_spellings(cands)
         if order is None:
             cands.sort(key=rank_key(q), reverse=True)
         else:

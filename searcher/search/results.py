@@ -25,6 +25,9 @@ class Candidate:
     matches: list[UnitMatch | None] = field(default_factory=list)
     others: list["Candidate"] = field(default_factory=list)  # more of its article's shown
     more: int = 0  # its article's matching paragraphs beyond those shown
+    tier: int = 0  # how it holds a short query's words as one run (see phrases.phrase_tier)
+    spellings: frozenset = frozenset()  # the spellings of those runs
+    spelling: int = 0  # how many candidates hold its most frequent spelling of the run
 
     def take(self, scored: Scored) -> None:
         """Take the score and matches worked out for this paragraph."""

@@ -13,6 +13,7 @@ from typing import Callable, Iterable
 
 from whoosh.query import And, Or, Term, TermRange
 
+from ..analysis import pair_term
 from ..index import PARAGRAPH_DOC, SYLLABLE_FIELDS, Lexicon, PostingReader, bitmap_and
 from .documents import Documents
 from .matching import ParagraphTerms
@@ -22,6 +23,9 @@ from .stats import CorpusStats
 
 COMMON_FRACTION = 0.08    # syllables in more paragraphs than this are skipped in retrieval...
 COMMON_MIN_DF = 2000      # ...if they are also in at least this many paragraphs
+# Added to the stage-one score of what holds a short query's words as one run, so that all
+# of it (or the best few hundred by score) reaches stage two: more than any sum of idf.
+TOGETHER_FIRST = 1000.0
 
 # Stage one keeps the best-scored documents (or articles), ties broken by their number (or id):
 # never by the order a set happens to hold them in, so answers do not depend on it.
@@ -41,6 +45,7 @@ class Plan:
     used: list[int]  # the units read, in the order of ``units``
     df_exact: dict[str, int]  # document frequencies of the query's terms, as typed...
     df_folded: dict[str, int]  # ...and folded
+    together: frozenset[int] | None = None  # paragraphs holding a short query as one run
 
 
 def holding_every_unit(plan: Plan, q: ParsedQuery, retriever: "Retriever", level: str,
@@ -138,6 +143,24 @@ class Retriever:
             d = self.folded_docs(t.folded, level)
             docs = d if docs is None else docs & d
         return docs or frozenset()
+
+    def together(self, q: ParsedQuery) -> frozenset[int] | None:
+        """Paragraph documents holding a short query's syllables as one run, in order, with
+        any diacritics, by the index's pairs of consecutive syllables (for three syllables
+        or more, a superset: the text tells). None for a long query or a single syllable."""
+        if not short_query(q):
+            return None
+        syllables = [t.folded for u in q.units for t in u.alternatives[0].terms]
+        if len(syllables) < 2:
+            return None
+        sets = sorted((self.postings.doc_set(pair_term(a, b), "pairf")
+                       for a, b in zip(syllables, syllables[1:])), key=len)
+        docs = sets[0]
+        for more in sets[1:]:
+            if not docs:
+                break
+            docs = docs & more
+        return docs
 
     def clause_bitmaps(self, c: Clause, level: str = "a") -> tuple[bytes | None, bytes]:
         """Article (or paragraph) documents holding clause ``c`` as typed (None when nothing
@@ -281,4 +304,5 @@ class Retriever:
             compound_docs.update(found)
             compound_docs.update(again)
         return Plan(weights, units, compound_docs, dropped, allowed,
-                    [i for i in range(len(q.units)) if i not in use], use, df_exact, df_folded)
+                    [i for i in range(len(q.units)) if i not in use], use, df_exact, df_folded,
+                    self.together(q) if with_docs else None)

@@ -192,8 +192,11 @@ def short_query(q: ParsedQuery) -> bool:
 
 
 def rank_key(q: ParsedQuery):
-    """The ranking order: for short queries, results holding every word first; long ones
-    (a headline, a question) rank on the score, where matched words and closeness already
-    count."""
-    tiered = len(q.units) <= LONG_QUERY
-    return lambda c: (c.all_matched and tiered, c.score)
+    """The ranking order. Short queries: results holding more of the query's words first;
+    among those holding them all, the words as one run spelled as typed, then as one run
+    spelled otherwise (the most frequent spelling first), then the score (where closeness
+    counts). Long ones (a headline, a question) rank on the score, where matched words and
+    closeness already count."""
+    if len(q.units) > LONG_QUERY:
+        return lambda c: c.score
+    return lambda c: (c.matched, c.tier, c.spelling, c.score)

@@ -1,0 +1,163 @@
+"""Names and short phrases: precision@10 of the paragraphs that hold a name, typed with its
+marks and without, on a corpus sample, beside plain Whoosh with AND queries.
+
+Used by eval_relevance.py (`--only names`), on the VietNews sample and on a VNTC sample.
+
+A name is a run of two or three capitalized syllables not at the start of a clause (sentence
+case is not a name), held by at least ``MIN_PARAGRAPHS`` paragraphs; ``N_NAMES`` are taken
+evenly over the range of their frequencies. Judging is independent of searcher's analysis
+but for tone placement (`Hoá` = `Hóa`, searcher's normalize_term): a paragraph holds a name
+when its words, lowercased, hold the name's words consecutively; typed without marks, when
+they hold a run that folds to it.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import unicodedata
+from collections import Counter
+from pathlib import Path
+from typing import Callable, Iterable
+
+from searcher.analysis import normalize_term
+
+N_NAMES = 150
+MIN_PARAGRAPHS = 12
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_CLAUSE_BREAK = re.compile(r"[.!?:;…\"“”'‘’()\[\]–—•-]")
+
+
+def fold(text: str) -> str:
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return unicodedata.normalize("NFC", "".join(c for c in text if not unicodedata.combining(c)))
+
+
+def _words(text: str) -> list[tuple[str, bool, bool]]:
+    """The words of a paragraph: (word, whether it starts a clause, whether only spaces
+    separate it from the word before)."""
+    text = unicodedata.normalize("NFC", text)
+    out = []
+    end = 0
+    for m in _WORD.finditer(text):
+        between = text[end:m.start()]
+        out.append((m.group(), not out or bool(_CLAUSE_BREAK.search(between)),
+                    bool(out) and not between.strip()))
+        end = m.end()
+    return out
+
+
+def _capitalized(word: str) -> bool:
+    return word[:1].isupper() and not (len(word) > 1 and word.isupper())
+
+
+def _grams(words: list[str]) -> set[tuple[str, ...]]:
+    return {tuple(words[i:i + n]) for n in (2, 3) for i in range(len(words) - n + 1)}
+
+
+class NameSet:
+    """The names of a set of paragraphs, and which paragraphs hold each."""
+
+    def __init__(self, paragraphs: Iterable[str]):
+        surfaces: dict[tuple[str, ...], Counter] = {}
+        self.exact_grams: list[set] = []
+        self.folded_grams: list[set] = []
+        for text in paragraphs:
+            words = _words(text)
+            run: list[str] = []
+            run_starts_clause = True
+            for word, starts_clause, joined in [*words, ("", True, False)]:
+                if run and joined and _capitalized(word):
+                    run.append(word)
+                    continue
+                if 2 <= len(run) <= 3 and not run_starts_clause:
+                    key = tuple(normalize_term(w) for w in run)
+                    surfaces.setdefault(key, Counter())[" ".join(run)] += 1
+                run = [word] if _capitalized(word) else []
+                run_starts_clause = starts_clause
+            norm = [normalize_term(w) for w, _, _ in words]
+            self.exact_grams.append(_grams(norm))
+            self.folded_grams.append(_grams([fold(w) for w in norm]))
+        df = Counter(g for grams in self.exact_grams for g in grams if g in surfaces)
+        names = sorted((n, key) for key, n in df.items() if n >= MIN_PARAGRAPHS)
+        step = max(1, len(names) - 1) / max(1, N_NAMES - 1)
+        picked = sorted({min(len(names) - 1, round(i * step)) for i in range(N_NAMES)}) if names else []
+        self.names = [(surfaces[names[i][1]].most_common(1)[0][0], names[i][1]) for i in picked]
+
+    def holds(self, key: tuple[str, ...], text: str, folded: bool) -> bool:
+        """Whether a paragraph text holds the name (``folded``: a run folding to it)."""
+        norm = [normalize_term(w) for w, _, _ in _words(text)]
+        if folded:
+            norm = [fold(w) for w in norm]
+            key = tuple(fold(w) for w in key)
+        n = len(key)
+        return any(tuple(norm[i:i + n]) == key for i in range(len(norm) - n + 1))
+
+
+def precision(names: NameSet, search: Callable[[str], list[str]], folded: bool) -> float:
+    """Mean precision@10 over the names: ``search`` returns the texts of the top 10."""
+    total = 0.0
+    for surface, key in names.names:
+        query = fold(surface) if folded else surface
+        texts = search(query)[:10]
+        total += sum(names.holds(key, t, folded) for t in texts) / 10
+    return total / max(len(names.names), 1)
+
+
+class WhooshAnd:
+    """Plain Whoosh over the same paragraphs, every query word required (AND), with or
+    without accent folding; texts stored to judge the hits."""
+
+    def __init__(self, name: str, paragraphs: list[str], index: Path, folding: bool):
+        from whoosh import index as wi
+        from whoosh.analysis import CharsetFilter, StandardAnalyzer
+        from whoosh.fields import STORED, TEXT, Schema
+        from whoosh.qparser import AndGroup, QueryParser
+        from whoosh.support.charset import accent_map
+
+        self.name = name
+        analyzer = StandardAnalyzer() | CharsetFilter(accent_map) if folding else StandardAnalyzer()
+        if not wi.exists_in(str(index)):
+            shutil.rmtree(index, ignore_errors=True)
+            index.mkdir(parents=True)
+            ix = wi.create_in(str(index), Schema(text=TEXT(analyzer=analyzer), stored=STORED))
+            w = ix.writer(limitmb=256)
+            for text in paragraphs:
+                w.add_document(text=text, stored=text)
+            w.commit()
+        self.searcher = wi.open_dir(str(index)).searcher()
+        self.parser = QueryParser("text", self.searcher.schema, group=AndGroup)
+
+    def texts(self, query: str) -> list[str]:
+        return [hit["stored"] for hit in self.searcher.search(self.parser.parse(query), limit=10)]
+
+
+def corpus_paragraphs(corpus: Path) -> list[str]:
+    """The paragraphs of a corpus folder as searcher reads them (header line left out)."""
+    out = []
+    for f in sorted(corpus.rglob("*.txt")):
+        lines = [x.strip() for x in f.read_text(encoding="utf-8").splitlines()]
+        if lines and lines[0].startswith("date "):
+            lines = lines[1:]
+        out.extend(x for x in lines if x)
+    return out
+
+
+def report(label: str, engine, corpus: Path, cache: Path, baselines: bool) -> None:
+    """Print names precision@10, with and without marks, for searcher in both result modes
+    and (``baselines``) Whoosh with AND queries."""
+    paragraphs = corpus_paragraphs(corpus)
+    names = NameSet(paragraphs)
+    print(f"\nNames on {label}: {len(names.names)} names of 2-3 capitalized syllables held by "
+          f">= {MIN_PARAGRAPHS} paragraphs, precision@10 of paragraphs holding them")
+    print(f"  {'system':<34}{'with marks':>12}{'without':>12}")
+    systems: list[tuple[str, Callable[[str], list[str]]]] = [
+        ("searcher --paragraphs", lambda q: [h.text for h in engine.search(q, limit=10, suggest=False).hits]),
+        ("searcher (articles, shown paragraph)",
+         lambda q: [h.text for h in engine.search(q, limit=10, articles=True, suggest=False).hits]),
+    ]
+    if baselines:
+        for name, folding in (("whoosh AND", False), ("whoosh AND, folded", True)):
+            w = WhooshAnd(name, paragraphs, cache / f"{corpus.name}-names-{'fold' if folding else 'plain'}", folding)
+            systems.append((name, w.texts))
+    for name, search in systems:
+        print(f"  {name:<34}{precision(names, search, False):>12.4f}{precision(names, search, True):>12.4f}")

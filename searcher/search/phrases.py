@@ -1,0 +1,65 @@
+"""A short query's words found together: where they run consecutive, in order, in a text,
+whether spelled as typed, and how each such run is spelled.
+
+A name or a place (`Phạm Công`, `Thanh Hóa`) is a few words that mean something only
+together: a text holding them as one run answers the query; one holding them apart
+(`vi phạm ... công an`) rarely does. Ranking puts runs as typed first, then runs of other
+spellings, the most frequent spelling first (see :mod:`.paragraphs`).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Iterable, Sequence
+
+from .matching import ParagraphTerms
+from .scoring import QueryWeights, Scored, UnitMatch
+
+NOT_TOGETHER, TOGETHER, AS_TYPED = 0, 1, 2
+Spelling = tuple[str, ...]
+
+
+def whole_runs(matches: Sequence[UnitMatch | None], adjacent_at: Sequence[set[int]]) -> list[int]:
+    """Where every query unit occurs, each right after the one before (``adjacent_at``: see
+    :func:`~.scoring.adjacency`): the runs' start positions, in order. Empty for a query of
+    one unit."""
+    if len(matches) < 2 or any(m is None for m in matches):
+        return []
+    ends = adjacent_at[0]
+    for m, joined in zip(matches[1:], adjacent_at[1:]):
+        if not ends:
+            return []
+        ends = {p + m.length for p in ends} & joined
+    before_last = sum(m.length for m in matches[:-1])
+    return sorted(p - before_last for p in ends)
+
+
+def phrase_tier(scored: Scored, weights: QueryWeights, pt: ParagraphTerms) -> tuple[int, frozenset[Spelling]]:
+    """How a text holds the query as one run: :data:`AS_TYPED` (every syllable typed with
+    marks matching them), :data:`TOGETHER` (other marks), or :data:`NOT_TOGETHER`; and the
+    spellings of its runs (their normalized syllables)."""
+    runs = whole_runs(scored.matches, scored.adjacent_at)
+    if not runs:
+        return NOT_TOGETHER, frozenset()
+    matches = [m for m in scored.matches if m is not None]
+    offsets, length = [], 0
+    for m in matches:
+        offsets.append(length)
+        length += m.length
+    typed = [(offset, set(m.exact_starts)) for offset, m, alternatives
+             in zip(offsets, matches, weights.units) if alternatives[m.alternative].typed]
+    as_typed = any(all(p + offset in exact for offset, exact in typed) for p in runs)
+    spellings = frozenset(tuple(pt.terms[p:p + length]) for p in runs)
+    return (AS_TYPED if as_typed else TOGETHER), spellings
+
+
+def spelling_counts(held: Iterable[frozenset[Spelling]]) -> Counter:
+    """How many texts hold each spelling of the run, over the texts' ``held`` spellings."""
+    counts: Counter = Counter()
+    for spellings in held:
+        counts.update(spellings)
+    return counts
+
+
+def most_frequent(spellings: frozenset[Spelling], counts: Counter) -> int:
+    """The count of a text's most frequent spelling of the run (0 when it holds none)."""
+    return max((counts[s] for s in spellings), default=0)
