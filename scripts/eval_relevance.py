@@ -121,11 +121,12 @@ def prepared_vntc(path: str | None, n_articles: int, split: str, fresh: bool) ->
 
 
 def ensure_index(corpus: Path, index: Path, fresh: bool) -> None:
-    """Our index of ``corpus``, rebuilt when missing, of another schema, or ``fresh``."""
+    """Our index of ``corpus``, rebuilt when missing, of another schema, or ``fresh``;
+    else brought up to date (which also writes what an older version did not)."""
     store = IndexStore(index)
     pointer = store.pointer() if index.exists() else None
-    if fresh or not pointer or pointer.get("schema") != SCHEMA_VERSION:
-        update_index(corpus, store, rebuild=True)
+    rebuild = fresh or not pointer or pointer.get("schema") != SCHEMA_VERSION
+    update_index(corpus, store, rebuild=rebuild)
 
 
 def xquad(shared: Path):

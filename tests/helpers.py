@@ -75,7 +75,7 @@ def all_postings(index: Path) -> dict:
     with ix.reader() as r:
         texts = {d: (f.get("para"), f.get("text"), repr(f.get("meta"))) for d, f in r.iter_docs()}
         out = {}
-        for fieldname in ("syl", "sylf", "wordf", "asyl", "asylf"):
+        for fieldname in ("syl", "sylf", "wordf", "pairf", "asyl", "asylf"):
             for term in r.field_terms(fieldname):
                 m = r.postings(fieldname, term)
                 items = []

@@ -3,10 +3,12 @@ highlights, JSON, exit codes."""
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
 from searcher.analysis import fold_term, normalize_term
+from searcher.index import IndexStore, update_index
 from searcher.search import SearchEngine
 from searcher.search.query import parse_query
 
@@ -433,6 +435,28 @@ def test_terms_one_edit_away_are_every_such_term_of_the_index(seed_index):
     with SearchEngine(index) as engine:
         lexicon = engine.lexicon
         vocabulary = [t for t, _ in lexicon.syllables()]
-        for probe in ["nghệm", "ninh", "cong", "tinhh", "ann", "xyz", "đồg", "hòa"]:
+        assert lexicon.folded_vocabulary()  # the index's file, made for this generation
+        probes = ["nghệm", "ninh", "cong", "tinhh", "ann", "xyz", "đồg", "hòa", "an9", "qqqqq"]
+        for probe in probes:
             expected = sorted(t for t in vocabulary if _one_edit(probe, t))
             assert lexicon.near("syl", probe) == expected, probe
+            assert lexicon.near("syl", probe, marks=False) == sorted(
+                t for t in expected if all(ch.isascii() or ch in probe for ch in t)), probe
+
+
+def test_a_stale_vocabulary_file_is_not_used(seed_index, tmp_path):
+    """The folded vocabulary beside an index counts only for the generation it was made
+    for: made for another one (a crash between commit and replacement), suggestions look
+    terms up in the index itself, and the next update writes it again."""
+    corpus, index = seed_index
+    copy = tmp_path / "index"
+    shutil.copytree(index, copy)
+    store = IndexStore(copy)
+    path = store.vocabulary_path(store.pointer()["name"])
+    path.write_text(path.read_text(encoding="utf-8").replace(" ", " 9", 1), encoding="utf-8")
+    with SearchEngine(copy) as engine:
+        assert engine.lexicon.folded_vocabulary() is None
+        assert "nghiệm" in engine.lexicon.near("syl", "nghệm")
+    update_index(corpus, store)
+    with SearchEngine(copy) as engine:
+        assert "nghiem" in engine.lexicon.folded_vocabulary()

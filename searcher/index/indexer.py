@@ -21,6 +21,7 @@ from ..corpus import FileStat, list_corpus
 from ..errors import IndexDamaged
 from ..text import plural
 from .article_writer import SKIPPED, TOUCHED, UPDATED, Task, Written, write_articles
+from . import vocabulary
 from .bigrams import BigramCounts, article_bigrams, size_for
 from .postings import PostingReader
 from .schema import ARTICLE_DOC, SCHEMA_VERSION
@@ -101,6 +102,14 @@ def count_bigrams(ix, corpus_bytes: int) -> BigramCounts:
         if texts:
             counts.add(article_bigrams(texts))
     return counts
+
+
+def _save_vocabulary(store: IndexStore, name: str, ix) -> None:
+    """Write the index's folded vocabulary unless the file is already the current one's."""
+    path, generation = store.vocabulary_path(name), ix.latest_generation()
+    if not vocabulary.is_current(path, generation):
+        with ix.reader() as reader:
+            vocabulary.save(path, generation, vocabulary.folded_syllables(reader))
 
 
 def _current_bigrams(store: IndexStore, name: str, ix, articles: int,
@@ -236,6 +245,7 @@ def update_index(corpus: Path, store: IndexStore, rebuild: bool = False,
                 before.close()
         if recounted:  # after the commit: see the module docstring of searcher.bigrams
             bigrams.save(store.bigrams_path(name), ix.latest_generation())
+        _save_vocabulary(store, name, ix)
         for article in removed:
             known.pop(article, None)
         report.articles = len(known)

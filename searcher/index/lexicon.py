@@ -3,8 +3,11 @@ compounds, terms near a misspelling. Ranking, suggestions and completion read it
 from Whoosh's reader."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Iterator
 
+from ..analysis import fold_term
+from . import vocabulary
 from .postings import PostingReader
 from .schema import SYLLABLE_FIELDS
 
@@ -34,9 +37,21 @@ def _text(term) -> str:
 class Lexicon:
     """The terms of one open index reader."""
 
-    def __init__(self, reader, postings: PostingReader):
+    def __init__(self, reader, postings: PostingReader, vocabulary_path: Path | None = None):
+        """``vocabulary_path``: the index's folded vocabulary (see :mod:`.vocabulary`), used
+        when it was made for this reader's generation."""
         self.reader = reader
         self.postings = postings
+        self._vocabulary_path = vocabulary_path
+        self._vocabulary: frozenset[str] | None = None
+        self._vocabulary_read = vocabulary_path is None
+
+    def folded_vocabulary(self) -> frozenset[str] | None:
+        """Every folded syllable of the index, or None when its file is missing or stale."""
+        if not self._vocabulary_read:
+            self._vocabulary_read = True
+            self._vocabulary = vocabulary.load(self._vocabulary_path, self.reader.generation())
+        return self._vocabulary
 
     def doc_frequency(self, field: str, term: str) -> int:
         """Documents holding ``term`` in ``field`` (0 when none)."""
@@ -74,12 +89,21 @@ class Lexicon:
 
     def near(self, field: str, term: str, marks: bool = True) -> list[str]:
         """Terms of ``field`` one edit (a letter deleted, inserted, replaced, or two
-        swapped) from ``term``; without ``marks``, only edits with plain letters. The edits are made and looked up one by one: a term's
-        neighbours are a few hundred lookups, where walking the lexicon with Whoosh's
-        automaton took a second on a small index."""
+        swapped) from ``term``; without ``marks``, only edits with plain letters. The edits
+        are made and looked up one by one (walking the lexicon with Whoosh's automaton took
+        a second on a small index); with the folded vocabulary in memory, only those whose
+        folded form the index holds are looked up."""
         reader = self.reader
+        candidates = _edits(term, marks)
+        known = self.folded_vocabulary()
+        if known is not None:
+            if all(ch in _VIETNAMESE for ch in term):  # folding maps letter to letter here
+                base = fold_term(term)
+                if base not in known and not any(f in known for f in _edits(base, False)):
+                    return []
+            candidates = {c for c in candidates if (c if c.isascii() else fold_term(c)) in known}
         found = []
-        for candidate in _edits(term, marks):
+        for candidate in candidates:
             try:
                 if (field, candidate) in reader:
                     found.append(candidate)

@@ -4,6 +4,7 @@ Layout of the index folder:
 
 - Whoosh files of the live index, named after it (`main_0003_*.seg`, `_main_0003_5.toc`);
 - `main_0003.bigrams`: the live index's bigram sketch (:mod:`searcher.bigrams`);
+- `main_0003.vocab`: its folded syllables, for suggestions (:mod:`searcher.index.vocabulary`);
 - `CURRENT.json`: which Whoosh index is live and its schema version, replaced atomically;
 - `update.lock`: held (flock) by the one process updating; the kernel frees it when that
   process dies, so a crash never leaves a lock that blocks the next update.
@@ -43,7 +44,7 @@ _NAME = re.compile(r"^main_\d{4,}$")
 # What an index folder may hold besides the pointer: Whoosh's files, the lock, the bigram
 # sketches, files being written, a placeholder for version control.
 _OURS = re.compile(r"^(_?main_\d{4,}[_.].*|main_\d{4,}\.tmp|\.?CURRENT\.json.*|update\.lock|"
-                   r"\.main_\d{4,}\.bigrams\.\d+|\.gitkeep)$")
+                   r"\.main_\d{4,}\.(?:bigrams|vocab)\.\d+|\.gitkeep)$")
 
 
 class DurableFileStorage(FileStorage):
@@ -177,6 +178,10 @@ class IndexStore:
         """The bigram sketch of the Whoosh index ``name``."""
         return self.path / f"{name}.bigrams"
 
+    def vocabulary_path(self, name: str) -> Path:
+        """The folded vocabulary of the Whoosh index ``name``."""
+        return self.path / f"{name}.vocab"
+
     def open_writable(self, name: str):
         return self.storage().open_index(indexname=name)
 
@@ -216,7 +221,7 @@ class IndexStore:
                     os.remove(self.path / name)
                 except OSError:
                     pass
-            elif name.startswith(f".{POINTER}.") or re.match(r"^\.main_\d{4,}\.bigrams\.\d+$", name):
+            elif name.startswith(f".{POINTER}.") or re.match(r"^\.main_\d{4,}\.(?:bigrams|vocab)\.\d+$", name):
                 try:
                     os.remove(self.path / name)
                 except OSError:

@@ -39,7 +39,7 @@ class SearchEngine:
             self.searcher = self.ix.searcher()
             reader = self.searcher.reader()
             self.postings = PostingReader(reader)
-            self.lexicon = Lexicon(reader, self.postings)
+            self.lexicon = Lexicon(reader, self.postings, self.store.vocabulary_path(self.ix.indexname))
             pointer = self.store.pointer() or {}
             self.stats = CorpusStats.of(reader, pointer)
             self.bigrams = BigramFrequencies(self.store.bigrams_path(self.ix.indexname))
@@ -97,7 +97,11 @@ class SearchEngine:
     def prepare_query(self, text: str) -> ParsedQuery:
         """``text`` read as a query, its words typed with marks told apart by whether the
         index holds them so spelled (see :func:`searcher.search.query.mark_exact`)."""
-        return mark_exact(parse_query(text), lambda term: self.postings.doc_frequency("syl", term) > 0)
+        def share(term: str) -> float:
+            held = self.postings.doc_frequency("syl", term)
+            return held / max(self.lexicon.folded_df(term), held, 1)
+
+        return mark_exact(parse_query(text), share)
 
     def search(self, text: str, limit: int = 10, page: int = 1, articles: bool = False,
                suggest: bool = True, sort: str = "relevance", facets: bool = False) -> SearchResult:

@@ -10,8 +10,8 @@ from typing import NamedTuple, Sequence
 
 from .matching import paragraph_sums
 from .query import ParsedQuery
-from .scoring import (B, FOLD_WEIGHT, K1, LONG_QUERY, ClauseWeight, QueryWeights, Scored,
-                      UnitMatch, saturate)
+from .scoring import (B, FOLD_WEIGHT, K1, LONG_QUERY, PREFER_WEIGHT, ClauseWeight, QueryWeights,
+                      Scored, UnitMatch, saturate)
 
 # Articles (BM25 over the whole article, article-level idf):
 BIGRAM_WEIGHT = 0.5     # consecutive query words found consecutive, x the bigram's idf
@@ -37,6 +37,7 @@ class PairWeight:
     folded: float
     exact: float
     typed: bool
+    prefers = False  # (a pair is never preferred unmarked: see ClauseWeight.prefers)
 
 
 def _typed_score(w: ClauseWeight | PairWeight, tf_exact: float, tf_folded: float, norm: float,
@@ -45,7 +46,10 @@ def _typed_score(w: ClauseWeight | PairWeight, tf_exact: float, tf_folded: float
     without marks, any spelling (weighed ``untyped``)."""
     if w.typed:
         return w.exact * saturate(tf_exact, norm) + FOLD_WEIGHT * w.folded * saturate(tf_folded, norm)
-    return untyped * w.folded * saturate(tf_folded, norm)
+    score = untyped * w.folded * saturate(tf_folded, norm)
+    if w.prefers:
+        score += PREFER_WEIGHT * w.folded * saturate(tf_exact, norm)
+    return score
 
 
 def score_article(article: Scored, weights: QueryWeights, pairs: list[PairWeight | None],

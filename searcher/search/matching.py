@@ -90,6 +90,8 @@ class ParagraphTerms:
         n = len(clause.terms)
         if n == 1:  # the common case, quickly
             if not first.exact:  # (the lists are never changed: no copies)
+                if first.prefer:
+                    return starts, [p for p in starts if self.terms[p] == first.term]
                 return starts, starts
             terms, term = self.terms, first.term
             return starts, [p for p in starts if terms[p] == term]

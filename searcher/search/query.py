@@ -28,11 +28,13 @@ MAX_TERMS_PER_CLAUSE = 32
 class QTerm:
     """One query syllable: normalized term and folded term. ``exact`` terms prefer
     matches spelled as typed: those typed with marks, and (see :func:`mark_exact`) those
-    typed without marks in a query that has marks elsewhere, when the index knows them."""
+    typed without marks in a query marked with care. ``prefer``: typed without marks in a
+    query marked in haste, so any marks match, the unmarked spelling a little better."""
 
     term: str
     folded: str
     strict: bool = False
+    prefer: bool = False
 
     @property
     def marked(self) -> bool:
@@ -171,19 +173,36 @@ def parse_query(text: str) -> ParsedQuery:
     return q
 
 
-def mark_exact(q: ParsedQuery, known: Callable[[str], bool]) -> ParsedQuery:
-    """In a query typed with diacritics, a syllable typed without them means just that
-    (`Nghi án`: `nghi`, not `nghị`), as long as ``known`` says the index has it; otherwise it
-    was typed lazily and any diacritics match. A query without any marks stays folded."""
+# A query typed with marks is marked with care when each syllable typed without them is
+# spelled so in at least this share of the paragraphs holding it in any spelling.
+CAREFUL_SHARE = 0.03
+
+
+def mark_exact(q: ParsedQuery, share: Callable[[str], float]) -> ParsedQuery:
+    """Syllables typed without marks in a query typed with them. ``share(term)``: the share
+    of the paragraphs holding the syllable in any spelling that spell it without marks.
+    When every such syllable is commonly spelled so, the query was marked with care and
+    they mean just that (`Nghi án`: `nghi`, not `nghị`); when one is not (`quyet`, `dinh`
+    for `quyết định`), marks were left out in haste and any marks match them, the unmarked
+    spelling preferred a little. A query without any marks stays folded."""
     if not q.marked:
         return q
+    unmarked = {t.term for u in q.units for c in u.alternatives for t in c.terms if not t.marked}
+    shares = {t: share(t) for t in unmarked}
+    careful = all(v >= CAREFUL_SHARE for v in shares.values())
 
-    def fix(c: Clause) -> Clause:
-        terms = [t if t.marked or not known(t.term) else QTerm(t.term, t.folded, True)
-                 for t in c.terms]
+    def fix(c: Clause, in_units: bool) -> Clause:
+        terms = []
+        for t in c.terms:
+            if t.marked:
+                terms.append(t)
+            elif careful or not in_units:
+                terms.append(t if not shares.get(t.term, share(t.term)) else QTerm(t.term, t.folded, True))
+            else:
+                terms.append(QTerm(t.term, t.folded, prefer=True))
         return Clause(c.text, terms)
 
-    q.units = [Unit([fix(c) for c in u.alternatives]) for u in q.units]
-    q.excluded = [fix(c) for c in q.excluded]
-    q.title = [fix(c) for c in q.title]
+    q.units = [Unit([fix(c, True) for c in u.alternatives]) for u in q.units]
+    q.excluded = [fix(c, False) for c in q.excluded]
+    q.title = [fix(c, False) for c in q.title]
     return q

@@ -14,6 +14,7 @@ from .query import Clause, ParsedQuery
 K1 = 1.2
 B = 0.75
 FOLD_WEIGHT = 0.35      # a match of the folded form only, when the query has marks
+PREFER_WEIGHT = 0.25    # a syllable typed without marks in haste, found without them (x idf)
 ADJACENT_WEIGHT = 0.6   # consecutive query words found consecutive, per pair (x idf)
 COMPOUND_WEIGHT = 0.5   # a query compound (`an_ninh`) that is a word of the paragraph (x idf)
 COVERAGE_WEIGHT = 1.0   # fraction of the query's idf mass matched, x total idf
@@ -52,6 +53,7 @@ class UnitMatch:
     exact: bool
     alternative: int = 0  # which of the unit's alternatives matched
     exact_starts: list[int] = field(default_factory=list)  # starts matching as typed
+    typed: bool = True  # whether marks were asked for (else any start counts as typed)
 
 
 @dataclass
@@ -79,6 +81,11 @@ class ClauseWeight:
     def typed(self) -> bool:
         """Some syllable of the clause must match as typed to count as exact."""
         return any(t.exact for t in self.clause.terms)
+
+    @property
+    def prefers(self) -> bool:
+        """Any marks match, the unmarked spelling typed preferred (see QTerm.prefer)."""
+        return not self.typed and any(t.prefer for t in self.clause.terms)
 
     @classmethod
     def of(cls, clause: Clause, df_exact: dict[str, int], df_folded: dict[str, int], n: int,
@@ -114,7 +121,8 @@ def hit_matches(hits: Hits, weights: QueryWeights) -> list[UnitMatch | None]:
         m = None
         for k, (w, (fold_hits, exact_hits)) in enumerate(zip(alternatives, found)):
             if fold_hits:
-                m = UnitMatch(fold_hits, len(w.clause.terms), 0.0, 0.0, bool(exact_hits), k, exact_hits)
+                m = UnitMatch(fold_hits, len(w.clause.terms), 0.0, 0.0, bool(exact_hits), k, exact_hits,
+                              w.typed)
                 break
         out.append(m)
     return out
@@ -136,13 +144,17 @@ def score_hits(hits: Hits, weights: QueryWeights, length: int, avg_len: float,
         for k, (w, (fold_hits, exact_hits)) in enumerate(zip(alternatives, found)):
             if not fold_hits:
                 continue
-            if exact_hits:  # as typed: the exact term's idf; other spellings count a little
+            if not w.typed:  # any marks: the folded idf, a little more if spelled as typed
+                tf = len(fold_hits)
+                c_idf = w.folded * (1 + PREFER_WEIGHT) if exact_hits and w.prefers else w.folded
+            elif exact_hits:  # as typed: the exact term's idf; other spellings count a little
                 tf = len(exact_hits) + FOLD_WEIGHT * (len(fold_hits) - len(exact_hits))
                 c_idf = w.exact
             else:           # only other diacritics than typed: the folded idf, discounted
                 tf = FOLD_WEIGHT * len(fold_hits)
                 c_idf = w.folded
-            m = UnitMatch(fold_hits, len(w.clause.terms), tf, c_idf, bool(exact_hits), k, exact_hits)
+            m = UnitMatch(fold_hits, len(w.clause.terms), tf, c_idf, bool(exact_hits), k, exact_hits,
+                          w.typed)
             if best is None or tf * c_idf > best.tf * best.idf:
                 best = m
         matches.append(best)
@@ -177,8 +189,10 @@ def adjacency(matches: list[UnitMatch | None]) -> tuple[list[int], list[int], li
         joined = set(map(after, a.starts)).intersection(b.starts)
         at.append(joined)
         out.append(len(joined))
-        out_exact.append(len(set(map(after, a.exact_starts)).intersection(b.exact_starts))
-                         if joined and a.exact_starts and b.exact_starts else 0)
+        a_typed = a.exact_starts if a.typed else a.starts
+        b_typed = b.exact_starts if b.typed else b.starts
+        out_exact.append(len(set(map(after, a_typed)).intersection(b_typed))
+                         if joined and a_typed and b_typed else 0)
     return out, out_exact, at
 
 
