@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import statistics
+import time
 import unicodedata
 from collections import Counter
 from pathlib import Path
@@ -57,11 +59,14 @@ def _grams(words: list[str]) -> set[tuple[str, ...]]:
 class NameSet:
     """The names of a set of paragraphs, and which paragraphs hold each."""
 
-    def __init__(self, paragraphs: Iterable[str]):
+    def __init__(self, paragraphs: Iterable[tuple[str, str]]):
+        """``paragraphs``: (article, text) pairs."""
         surfaces: dict[tuple[str, ...], Counter] = {}
         self.exact_grams: list[set] = []
         self.folded_grams: list[set] = []
-        for text in paragraphs:
+        articles: list[str] = []
+        for article, text in paragraphs:
+            articles.append(article)
             words = _words(text)
             run: list[str] = []
             run_starts_clause = True
@@ -82,6 +87,13 @@ class NameSet:
         step = max(1, len(names) - 1) / max(1, N_NAMES - 1)
         picked = sorted({min(len(names) - 1, round(i * step)) for i in range(N_NAMES)}) if names else []
         self.names = [(surfaces[names[i][1]].most_common(1)[0][0], names[i][1]) for i in picked]
+        wanted = {key for _, key in self.names}
+        held: dict[tuple[str, ...], set[str]] = {}
+        for article, grams in zip(articles, self.exact_grams):
+            for g in grams & wanted:
+                held.setdefault(g, set()).add(article)
+        # One hit per article: where fewer than 10 articles hold a name, 10 hits cannot.
+        self.article_bound = sum(min(10, len(held.get(k, ()))) / 10 for k in wanted) / max(len(wanted), 1)
 
     def holds(self, key: tuple[str, ...], text: str, folded: bool) -> bool:
         """Whether a paragraph text holds the name (``folded``: a run folding to it)."""
@@ -93,14 +105,17 @@ class NameSet:
         return any(tuple(norm[i:i + n]) == key for i in range(len(norm) - n + 1))
 
 
-def precision(names: NameSet, search: Callable[[str], list[str]], folded: bool) -> float:
-    """Mean precision@10 over the names: ``search`` returns the texts of the top 10."""
-    total = 0.0
+def precision(names: NameSet, search: Callable[[str], list[str]], folded: bool) -> tuple[float, list[float]]:
+    """Mean precision@10 over the names (``search`` returns the texts of the top 10), and
+    each query's time in ms."""
+    total, times = 0.0, []
     for surface, key in names.names:
         query = fold(surface) if folded else surface
+        t = time.perf_counter()
         texts = search(query)[:10]
+        times.append((time.perf_counter() - t) * 1000)
         total += sum(names.holds(key, t, folded) for t in texts) / 10
-    return total / max(len(names.names), 1)
+    return total / max(len(names.names), 1), times
 
 
 class WhooshAnd:
@@ -131,14 +146,15 @@ class WhooshAnd:
         return [hit["stored"] for hit in self.searcher.search(self.parser.parse(query), limit=10)]
 
 
-def corpus_paragraphs(corpus: Path) -> list[str]:
-    """The paragraphs of a corpus folder as searcher reads them (header line left out)."""
+def corpus_paragraphs(corpus: Path) -> list[tuple[str, str]]:
+    """The paragraphs of a corpus folder as searcher reads them (header line left out),
+    with their file."""
     out = []
     for f in sorted(corpus.rglob("*.txt")):
         lines = [x.strip() for x in f.read_text(encoding="utf-8").splitlines()]
         if lines and lines[0].startswith("date "):
             lines = lines[1:]
-        out.extend(x for x in lines if x)
+        out.extend((str(f), x) for x in lines if x)
     return out
 
 
@@ -149,7 +165,7 @@ def report(label: str, engine, corpus: Path, cache: Path, baselines: bool) -> No
     names = NameSet(paragraphs)
     print(f"\nNames on {label}: {len(names.names)} names of 2-3 capitalized syllables held by "
           f">= {MIN_PARAGRAPHS} paragraphs, precision@10 of paragraphs holding them")
-    print(f"  {'system':<34}{'with marks':>12}{'without':>12}")
+    print(f"  {'system':<38}{'with marks':>12}{'without':>12}{'median ms':>12}{'p95 ms':>10}")
     systems: list[tuple[str, Callable[[str], list[str]]]] = [
         ("searcher --paragraphs", lambda q: [h.text for h in engine.search(q, limit=10, suggest=False).hits]),
         ("searcher (articles, shown paragraph)",
@@ -157,7 +173,13 @@ def report(label: str, engine, corpus: Path, cache: Path, baselines: bool) -> No
     ]
     if baselines:
         for name, folding in (("whoosh AND", False), ("whoosh AND, folded", True)):
-            w = WhooshAnd(name, paragraphs, cache / f"{corpus.name}-names-{'fold' if folding else 'plain'}", folding)
+            w = WhooshAnd(name, [t for _, t in paragraphs], cache / f"{corpus.name}-names-{'fold' if folding else 'plain'}", folding)
             systems.append((name, w.texts))
     for name, search in systems:
-        print(f"  {name:<34}{precision(names, search, False):>12.4f}{precision(names, search, True):>12.4f}")
+        marked, times = precision(names, search, False)
+        unmarked, more = precision(names, search, True)
+        times += more
+        print(f"  {name:<38}{marked:>12.4f}{unmarked:>12.4f}{statistics.median(times):>12.1f}"
+              f"{sorted(times)[int(0.95 * (len(times) - 1))]:>10.1f}")
+    print(f"  (article hits, one per article: at most {names.article_bound:.4f}, as fewer than 10 "
+          f"articles hold some names)")

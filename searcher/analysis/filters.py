@@ -12,7 +12,8 @@ from typing import Iterator
 from whoosh.analysis import Filter, Token, Tokenizer
 
 from .syllables import SYLLABLE
-from .tokens import WORD, folded_index_term, normalize_joined, pair_term, syllable_units, word_spans
+from .tokens import (WORD, folded_index_term, normalize_joined, pair_term, pairs_here, syllable_units,
+                     word_spans)
 
 # Whoosh pickles a schema's analyzers by module and class name: these are recorded at the
 # package's path (which exports them), the one indexes built before the package was split name.
@@ -95,10 +96,11 @@ class FoldFilter(Filter):
 
 
 class PairFilter(Filter):
-    """Pairs of consecutive syllables, folded (`thanh hoa`), over syllable tokens as the
-    tokenizer yields them: phrase postings, so stage one finds the paragraphs holding a
+    """Pairs of consecutive capitalized syllables, folded (`Thanh Hóa`: `thanh hoa`, as its
+    hash bucket: see :func:`~.tokens.pair_term`), over syllable tokens as the tokenizer
+    yields them: phrase postings for names, so stage one finds the paragraphs holding a
     name's syllables together without reading positions. A syllable that normalizes to
-    nothing breaks the sequence, as it does in matching."""
+    nothing, or is not capitalized, breaks the sequence."""
 
     __module__ = PICKLED_AT
 
@@ -108,7 +110,7 @@ class PairFilter(Filter):
     def __call__(self, tokens):
         before = ""
         for t in tokens:
-            term = folded_index_term(normalize_joined(t.text))
+            term = folded_index_term(normalize_joined(t.text)) if pairs_here(t.text) else ""
             if before and term:
                 t.text = pair_term(before, term)
                 yield t

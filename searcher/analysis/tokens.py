@@ -14,6 +14,7 @@ writer takes :func:`index_terms` instead, the same terms counted.
 """
 from __future__ import annotations
 
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -172,9 +173,23 @@ def _folded_word(joined: str) -> str:
     return folded_index_term(term) if term else ""
 
 
+# Pairs of consecutive capitalized syllables (names, places: `Phạm Công`, `Thanh Hóa`) are
+# indexed by a bucket of their hash, not spelled out, and other pairs not at all: a corpus
+# holds millions of distinct pairs, and as many Whoosh terms, or postings for every pair, would
+# make the index several times its text. A bucket stands for a few pairs; what it finds is
+# a superset of what holds the pair, and matching the text tells them apart.
+PAIR_BUCKETS = 1 << 15
+
+
+def pairs_here(surface: str) -> bool:
+    """Whether a syllable as written can be part of an indexed pair: it starts with a
+    capital letter or a digit (`U23 Việt Nam`, `Covid 19`)."""
+    return surface[:1].isupper() or surface[:1].isdigit()
+
+
 def pair_term(first: str, second: str) -> str:
-    """The pair field's term for two consecutive folded syllables."""
-    return f"{first} {second}"
+    """The pair field's term for two consecutive folded syllables: their bucket."""
+    return format(zlib.crc32(f"{first} {second}".encode("utf-8")) & (PAIR_BUCKETS - 1), "05x")
 
 
 class IndexTerms(NamedTuple):
@@ -184,7 +199,7 @@ class IndexTerms(NamedTuple):
     exact: Counter        # normalized syllables
     folded: Counter       # folded syllables, only those folding changes
     words: Counter        # folded compounds and codes
-    pairs: Counter        # folded pairs of consecutive syllables
+    pairs: Counter        # folded pairs of consecutive capitalized syllables, by bucket
 
 
 def index_terms(text: str, words: bool = True) -> IndexTerms:
@@ -202,7 +217,7 @@ def index_terms(text: str, words: bool = True) -> IndexTerms:
     normalized = list(map(_normalized_syllable, surfaces))
     exact = Counter(normalized)
     exact.pop("", None)  # nothing left after normalization (the analyzer drops those)
-    folds = list(map(_folded_any, normalized))
+    folds = [_folded_any(t) if t and pairs_here(s) else "" for s, t in zip(surfaces, normalized)]
     pairs = Counter(pair_term(a, b) for a, b in zip(folds, folds[1:]) if a and b)
     folded: Counter = Counter()
     for term, n in exact.items():

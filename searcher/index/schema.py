@@ -34,8 +34,8 @@ def make_schema() -> Schema:
         syl=TEXT(analyzer=syllable_analyzer(), phrase=False),
         sylf=TEXT(analyzer=syllable_analyzer(folded=True, changed_only=True), phrase=False),
         wordf=TEXT(analyzer=word_analyzer(folded=True), phrase=False),
-        # Folded pairs of consecutive syllables (`thanh hoa`): which paragraphs hold a
-        # name or a phrase, without positions.
+        # Folded pairs of consecutive capitalized syllables (`Thanh Hóa`), by hash
+        # bucket: which paragraphs may hold a name, without positions.
         pairf=_existence(TEXT(analyzer=pair_analyzer(), phrase=False)),
         asyl=_existence(TEXT(analyzer=syllable_analyzer(), phrase=False)),
         asylf=_existence(TEXT(analyzer=syllable_analyzer(folded=True, changed_only=True),

@@ -144,22 +144,36 @@ class Retriever:
             docs = d if docs is None else docs & d
         return docs or frozenset()
 
-    def together(self, q: ParsedQuery) -> frozenset[int] | None:
-        """Paragraph documents holding a short query's syllables as one run, in order, with
-        any diacritics, by the index's pairs of consecutive syllables (for three syllables
-        or more, a superset: the text tells). None for a long query or a single syllable."""
-        if not short_query(q):
-            return None
-        syllables = [t.folded for u in q.units for t in u.alternatives[0].terms]
-        if len(syllables) < 2:
-            return None
+    def paired(self, c: Clause) -> frozenset[int]:
+        """Paragraph documents whose indexed pairs of consecutive syllables include every
+        pair of the clause's (see :meth:`together`)."""
+        folded = [t.folded for t in c.terms]
         sets = sorted((self.postings.doc_set(pair_term(a, b), "pairf")
-                       for a, b in zip(syllables, syllables[1:])), key=len)
-        docs = sets[0]
+                       for a, b in zip(folded, folded[1:])), key=len)
+        docs = sets[0] if sets else frozenset()
         for more in sets[1:]:
             if not docs:
                 break
             docs = docs & more
+        return docs
+
+    def together(self, q: ParsedQuery) -> frozenset[int] | None:
+        """Paragraph documents that may hold a short query's syllables as one capitalized
+        run (a name, a place), in order, with any diacritics, by the index's pairs of
+        consecutive capitalized syllables: pairs share hash buckets, and three syllables
+        pair twice, so the text tells them apart; lowercase runs are not among them (stage
+        two still ranks them by their text). None for a long query or a single syllable."""
+        if not short_query(q):
+            return None
+        terms = [t for u in q.units for t in u.alternatives[0].terms]
+        if len(terms) < 2:
+            return None
+        docs = self.paired(Clause(q.text, terms))
+        # Other pairs of the same buckets: the paragraph must hold every syllable too.
+        for t in sorted(terms, key=lambda t: self.lexicon.folded_df(t.folded)):
+            if not docs:
+                break
+            docs = docs & self.folded_docs(t.folded)
         return docs
 
     def clause_bitmaps(self, c: Clause, level: str = "a") -> tuple[bytes | None, bytes]:
