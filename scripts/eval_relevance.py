@@ -13,7 +13,8 @@
   capitalized syllables, typed with marks and without, on the VietNews sample and on a VNTC
   sample, beside Whoosh with AND queries;
 - XQuAD-vi question -> passage: recall@5, MRR@10;
-- judged queries on the bundled seeds (scripts/judged_seeds.json): MRR@10, success@1;
+- judged queries on the bundled seeds (scripts/judged_seeds.json): MRR@10, success@1,
+  R-precision;
 - query latency (median, p95) of every system over the same queries; searcher keeps recently
   read paragraphs split into syllables, so it is also timed with that cache emptied before
   every query ("cold cache"; its answers must be the same, and how many differ is printed),
@@ -343,7 +344,7 @@ def main() -> None:
         for s in systems:
             rows.append((s.name, evaluate_paragraphs(s, judged)))
         print_table(f"Seeds: {len(judged)} judged queries (paragraph level)", rows,
-                    [("MRR@10", "mrr10"), ("success@1", "s1"), ("success@10", "s10")])
+                    [("MRR@10", "mrr10"), ("success@1", "s1"), ("success@10", "s10"), ("R-prec", "rprec")])
 
 
 def snippet_coverage(engine, texts: list[str]) -> tuple[int, int]:
@@ -364,28 +365,29 @@ def snippet_coverage(engine, texts: list[str]) -> tuple[int, int]:
 
 def evaluate_paragraphs(system, judged: list[dict]) -> dict:
     """Judged seed queries name relevant paragraphs as `article#n`."""
-    rr, s1, s10 = [], 0, 0
+    rr, s1, s10, rprec = [], 0, 0, []
     for j in judged:
         relevant = set(j["relevant"])
         if isinstance(system, Ours):
-            r = system.engine.search(j["query"], limit=10, suggest=False)
+            r = system.engine.search(j["query"], limit=max(10, len(relevant)), suggest=False)
             got = [f"{h.article}#{h.paragraph}" for h in r.hits]
         else:
-            got = paragraphs_of_baseline(system, j["query"])
+            got = paragraphs_of_baseline(system, j["query"], max(10, len(relevant)))
         rank = next((i + 1 for i, g in enumerate(got) if g in relevant), None)
-        rr.append(1 / rank if rank else 0.0)
+        rr.append(1 / rank if rank and rank <= 10 else 0.0)
         s1 += rank == 1
-        s10 += bool(rank)
+        s10 += bool(rank and rank <= 10)
+        rprec.append(sum(g in relevant for g in got[:len(relevant)]) / max(len(relevant), 1))
     n = max(len(judged), 1)
-    return {"mrr10": sum(rr) / n, "s1": s1 / n, "s10": s10 / n}
+    return {"mrr10": sum(rr) / n, "s1": s1 / n, "s10": s10 / n, "rprec": sum(rprec) / n}
 
 
-def paragraphs_of_baseline(system: WhooshBaseline, query: str) -> list[str]:
+def paragraphs_of_baseline(system: WhooshBaseline, query: str, k: int = 10) -> list[str]:
     q = system.parser.parse(query)
     out = []
     counters: dict[str, int] = {}
     # Paragraph numbers are the order of documents within each article.
-    for hit in system.searcher.search(q, limit=10):
+    for hit in system.searcher.search(q, limit=k):
         art = hit["article"]
         docnum = hit.docnum
         first = min(d for d in system.searcher.document_numbers(article=art))
