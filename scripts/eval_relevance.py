@@ -6,7 +6,7 @@
 
 - VietNews known-item retrieval: a fixed sample of 3,000 articles and 500 of their queries
   (titles, abstracts, titles with diacritics removed, titles with 40% of their syllables
-  stripped of marks); MRR@10, success@1, success@10 at article level (one hit per article),
+  stripped of marks, titles typed as Telex and as VNI key strokes); MRR@10, success@1, success@10 at article level (one hit per article),
   with article hits (the default output) and with paragraph hits (`--paragraphs`, an article
   ranked by its first paragraph);
 - names (scripts/eval_names.py): precision@10 of paragraphs holding a name of 2-3
@@ -55,6 +55,13 @@ def strip_diacritics(text: str) -> str:
 
 
 PARTLY_STRIPPED = 0.4
+
+
+def keystrokes(text: str, scheme: str) -> str:
+    """The text as typed with the input method off (see searcher.analysis.keystrokes)."""
+    from searcher.analysis.keystrokes import encode
+
+    return " ".join(encode(w, scheme) for w in text.split())
 
 
 def strip_some(text: str, seed: str) -> str:
@@ -290,6 +297,10 @@ def main() -> None:
             "abstracts": [(q["abstract"], {q["article"]}) for q in queries],
             f"titles, {PARTLY_STRIPPED:.0%} of syllables without marks":
                 [(strip_some(q["title"], q["qid"]), {q["article"]}) for q in queries],
+            "titles typed as Telex key strokes": [(keystrokes(q["title"], "telex"), {q["article"]})
+                                                  for q in queries],
+            "titles typed as VNI key strokes": [(keystrokes(q["title"], "vni"), {q["article"]})
+                                                for q in queries],
         }
         for set_name, qs in sets.items():
             ours.engine.clear_caches()  # each set starts cold: no help from the set before

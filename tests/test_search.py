@@ -29,7 +29,9 @@ def folded_words(text: str) -> str:
 
 def test_json_follows_the_contract(seeds):
     data = seeds.json("cong", "an", "nghe", "an")
-    assert set(data) == {"query", "total", "page", "took_ms", "suggestion", "hits", "facets"}
+    assert set(data) == {"query", "total", "page", "took_ms", "suggestion", "hits", "facets",
+                         "interpreted", "typed_as"}
+    assert data["interpreted"] is None and data["typed_as"] is None
     assert data["query"] == "cong an nghe an" and data["page"] == 1 and data["total"] >= len(data["hits"])
     assert data["hits"], "the seeds mention Công an tỉnh Nghệ An"
     for rank, h in enumerate(data["hits"], 1):

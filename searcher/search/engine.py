@@ -16,6 +16,7 @@ from ..index import BigramFrequencies, IndexStore, Lexicon, PostingReader
 from .articles import ARTICLE_CANDIDATES, ArticleRanker
 from .documents import Documents
 from .features import ArticleFeatures
+from .keystrokes import interpret
 from .matching import excluded, wanted_terms
 from .paragraphs import ParagraphRanker
 from .query import ParsedQuery, mark_exact, parse_query
@@ -104,14 +105,18 @@ class SearchEngine:
         return mark_exact(parse_query(text), share)
 
     def search(self, text: str, limit: int = 10, page: int = 1, articles: bool = False,
-               suggest: bool = True, sort: str = "relevance", facets: bool = False) -> SearchResult:
+               suggest: bool = True, sort: str = "relevance", facets: bool = False,
+               literal: bool = False) -> SearchResult:
         """Rank paragraphs (or articles) for ``text``; ``page`` counts from 1. ``sort``:
         relevance, newest or oldest (by the articles' date; undated ones last). ``facets``:
-        count the matching articles per year and per top-level folder too."""
+        count the matching articles per year and per top-level folder too. Words typed as
+        Telex or VNI key strokes are searched as the syllables meant (see
+        :mod:`.keystrokes`), unless ``literal``."""
         if sort not in SORTS:
             raise SearcherError(f"--sort takes {', '.join(SORTS)}, not {sort!r}")
         t0 = time.perf_counter()
-        q = self.prepare_query(text)
+        interpreted = None if literal else interpret(text, self._held)
+        q = self.prepare_query(interpreted.text if interpreted else text)
         limit = max(1, limit)
         page = max(1, page)
         ranking = self._rank(q, need=limit * page, articles=articles, order=self._order(sort, articles))
@@ -131,7 +136,12 @@ class SearchEngine:
             suggestion = suggest_for(self.lexicon, q, total, ranking.evidence)
         counts = self._facets(ranking, articles) if facets else None
         return SearchResult(text, total, page, (time.perf_counter() - t0) * 1000, suggestion, hits,
-                            total_exact=ranking.exact, facets=counts, articles=articles)
+                            total_exact=ranking.exact, facets=counts, articles=articles,
+                            interpreted=interpreted)
+
+    def _held(self, term: str) -> int:
+        """Paragraphs holding ``term`` as a syllable or as a whole code (`a4`, `u23`)."""
+        return self.postings.doc_frequency("syl", term) + self.postings.doc_frequency("wordf", term)
 
     def _order(self, sort: str, articles: bool) -> Order | None:
         """The sort key of a matching article (or paragraph document) with its stage-one

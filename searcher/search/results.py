@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .highlight import highlight_spans
+from .keystrokes import Interpretation
 from .matching import ParagraphTerms
 from .scoring import Scored, UnitMatch
 from .snippets import make_snippet
@@ -136,11 +137,14 @@ class SearchResult:
     total_exact: bool = True  # False: ``total`` is an estimate
     facets: dict[str, dict[str, int]] | None = None  # matching articles per year, per folder
     articles: bool = False  # hits are articles (else paragraphs)
+    interpreted: Interpretation | None = None  # the query searched, when read as key strokes
 
     def as_dict(self) -> dict:
         out = {"query": self.query, "total": self.total, "page": self.page,
                "took_ms": round(self.took_ms, 2), "suggestion": self.suggestion,
-               "hits": [h.as_dict() for h in self.hits]}
+               "hits": [h.as_dict() for h in self.hits],
+               "interpreted": self.interpreted.text if self.interpreted else None,
+               "typed_as": self.interpreted.typed_as if self.interpreted else None}
         if not self.total_exact:
             out["total_exact"] = False
         if self.facets is not None:

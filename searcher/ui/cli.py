@@ -187,9 +187,12 @@ def analyze(text: tuple[str, ...], as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True,
               help="Machine-readable output, with facets (matching articles per year, folder).")
 @click.option("--no-hyperlinks", is_flag=True, help="No terminal hyperlinks on file names.")
+@click.option("--literal", is_flag=True,
+              help="Search the words as typed, never as Telex or VNI key strokes.")
 @click.pass_obj
 def search(settings: Settings, query: tuple[str, ...], limit: int | None, page: int,
-           articles: bool | None, sort: str | None, as_json: bool, no_hyperlinks: bool) -> None:
+           articles: bool | None, sort: str | None, as_json: bool, no_hyperlinks: bool,
+           literal: bool) -> None:
     """Search the index for QUERY (see the README's query language). QUERY `-` reads one
     query per line from stdin. Words starting with `-` exclude; put `--` before a word
     that starts with `--`."""
@@ -206,7 +209,7 @@ def search(settings: Settings, query: tuple[str, ...], limit: int | None, page: 
     try:
         for text in lines:  # in batch mode a blank line gets its (empty) answer too
             result = engine.search(text, limit=limit, page=page, articles=articles,
-                                   sort=sort or settings.sort, facets=as_json)
+                                   sort=sort or settings.sort, facets=as_json, literal=literal)
             found = found or bool(result.hits)
             if as_json:
                 click.echo(to_json(result.as_dict()))

@@ -96,6 +96,11 @@ def _suggestion(session, arg: str) -> None:
     session.run_suggestion()
 
 
+@COMMANDS.command(":literal", "search the last query as typed, not as Telex or VNI key strokes")
+def _literal(session, arg: str) -> None:
+    session.run_literal()
+
+
 @COMMANDS.command(":limit", "hits per page, for this session", argument="N",
                   status=lambda s: str(s.state.limit))
 def _limit(session, arg: str) -> None:

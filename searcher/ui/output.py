@@ -148,7 +148,10 @@ class Layout:
         return "\n".join(lines)
 
 
-def format_footer(result: SearchResult, articles: bool, colour: bool) -> str:
+def format_footer(result: SearchResult, articles: bool, colour: bool,
+                  literal_hint: str = "--literal") -> str:
+    """The line after the hits: which of how many, the query as searched when it was read
+    as key strokes (``literal_hint``: how to search it as typed), a suggestion."""
     unit = "article" if articles else "paragraph"
     about = "" if result.total_exact else "about "
     if not result.hits:
@@ -162,6 +165,10 @@ def format_footer(result: SearchResult, articles: bool, colour: bool) -> str:
         line = (f"{shown} of {about}{plural(result.total, unit)} · page {result.page} · "
                 f"{result.took_ms:.1f} ms")
     out = click.style(line, dim=True) if colour else line
+    if result.interpreted:
+        meant = safe(result.interpreted.text)
+        out += (f"\nsearched for: {click.style(meant, bold=True) if colour else meant} "
+                f"(typed as {result.interpreted.typed_as}; {literal_hint} searches as typed)")
     if result.suggestion:
         s = safe(result.suggestion)
         out += f"\ndid you mean: {click.style(s, bold=True) if colour else s}"
@@ -186,8 +193,8 @@ def facet_bars(facets: dict[str, dict[str, int]], colour: bool, width: int | Non
 
 
 def format_result(result: SearchResult, articles: bool, colour: bool, width: int | None = None,
-                  hyperlinks: bool = True) -> str:
+                  hyperlinks: bool = True, literal_hint: str = "--literal") -> str:
     layout = Layout(colour, width, hyperlinks)
     parts = [layout.hit(h) for h in result.hits]
-    parts.append(format_footer(result, articles, colour))
+    parts.append(format_footer(result, articles, colour, literal_hint))
     return "\n\n".join(parts)

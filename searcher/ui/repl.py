@@ -20,6 +20,9 @@ from .session import Settings, run_update, shown_path
 from .terminal import safe, use_colour
 
 
+LITERAL_HINT = ":literal"  # how to search a query read as key strokes as typed
+
+
 @dataclass
 class ReplState:
     limit: int = 10
@@ -31,6 +34,7 @@ class ReplState:
     last_total: int | None = None
     last_ms: float | None = None
     suggestion: str | None = None  # the last result's, for :s
+    literal: bool = False  # the last query searched as typed (:literal), its pages too
 
 
 class Repl:
@@ -80,21 +84,22 @@ class Repl:
             self.echo("interrupted")
         return True
 
-    def search(self, text: str, page: int) -> None:
+    def search(self, text: str, page: int, literal: bool = False) -> None:
         from .output import format_footer, format_result
 
         result = self.engine.search(text, limit=self.state.limit, page=page,
-                                    articles=self.state.articles, sort=self.state.sort)
-        self.state.query, self.state.page = text, page
+                                    articles=self.state.articles, sort=self.state.sort,
+                                    literal=literal)
+        self.state.query, self.state.page, self.state.literal = text, page, literal
         self.state.last_total, self.state.last_ms = result.total, result.took_ms
         self.state.suggestion = result.suggestion
         if page == 1:
             self.state.hits = {}
         self.state.hits.update({h.rank: h for h in result.hits})
         if not result.hits and page > 1:
-            self.echo(format_footer(result, self.state.articles, self.colour))
+            self.echo(format_footer(result, self.state.articles, self.colour, LITERAL_HINT))
             return
-        self.show(format_result(result, self.state.articles, self.colour))
+        self.show(format_result(result, self.state.articles, self.colour, literal_hint=LITERAL_HINT))
 
     def show(self, text: str) -> None:
         """Print ``text``; through the pager when it is longer than the terminal (and the
@@ -117,6 +122,12 @@ class Repl:
                                     facets=True)
         self.show(facet_bars(result.facets or {}, self.colour))
 
+    def run_literal(self) -> None:
+        """Search the last query again as typed, not as Telex or VNI key strokes."""
+        if not self.state.query:
+            raise SearcherError("no query to search as typed: search for something first")
+        self.search(self.state.query, page=1, literal=True)
+
     def run_suggestion(self) -> None:
         """Search for the last result's suggestion (`did you mean`)."""
         if not self.state.suggestion:
@@ -127,7 +138,7 @@ class Repl:
         if self.state.query is None:
             self.echo("no query yet")
             return
-        self.search(self.state.query, self.state.page + 1)
+        self.search(self.state.query, self.state.page + 1, self.state.literal)
 
     def open(self, arg: str) -> None:
         """Hit N's whole article, query words highlighted; paged when longer than the screen."""
