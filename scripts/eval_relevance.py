@@ -6,7 +6,8 @@
 
 - VietNews known-item retrieval: a fixed sample of 3,000 articles and 500 of their queries
   (titles, abstracts, titles with diacritics removed, titles with 40% of their syllables
-  stripped of marks, titles typed as Telex and as VNI key strokes); MRR@10, success@1, success@10 at article level (one hit per article),
+  stripped of marks, titles holding i/y syllables as written and swapped (`sĩ` <-> `sỹ`),
+  titles typed as Telex and as VNI key strokes); MRR@10, success@1, success@10 at article level (one hit per article),
   with article hits (the default output) and with paragraph hits (`--paragraphs`, an article
   ranked by its first paragraph);
 - names (scripts/eval_names.py): precision@10 of paragraphs holding a name of 2-3
@@ -55,6 +56,22 @@ def strip_diacritics(text: str) -> str:
 
 
 PARTLY_STRIPPED = 0.4
+
+
+def swap_i_y(text: str) -> str | None:
+    """The text with each syllable spelled with `i` or `y` after h, k, l, m, s, t (and no
+    final consonant) spelled the other way (`sĩ` <-> `sỹ`); None when it has none."""
+    words, swapped = text.split(), False
+    for k, word in enumerate(words):
+        core = word.strip(".,:;!?\"'()“”‘’")
+        plain = strip_diacritics(core).lower()
+        if len(plain) == 2 and plain[0] in "hklmst" and plain[1] in "iy":
+            nfd = unicodedata.normalize("NFD", core)
+            other = {"i": "y", "y": "i", "I": "Y", "Y": "I"}
+            turned = unicodedata.normalize("NFC", nfd[0] + other.get(nfd[1], nfd[1]) + nfd[2:])
+            words[k] = word.replace(core, turned)
+            swapped = True
+    return " ".join(words) if swapped else None
 
 
 def keystrokes(text: str, scheme: str) -> str:
@@ -297,6 +314,10 @@ def main() -> None:
             "abstracts": [(q["abstract"], {q["article"]}) for q in queries],
             f"titles, {PARTLY_STRIPPED:.0%} of syllables without marks":
                 [(strip_some(q["title"], q["qid"]), {q["article"]}) for q in queries],
+            "titles holding i/y syllables": [(q["title"], {q["article"]}) for q in queries
+                                             if swap_i_y(q["title"])],
+            "the same titles, i/y swapped": [(swap_i_y(q["title"]), {q["article"]}) for q in queries
+                                             if swap_i_y(q["title"])],
             "titles typed as Telex key strokes": [(keystrokes(q["title"], "telex"), {q["article"]})
                                                   for q in queries],
             "titles typed as VNI key strokes": [(keystrokes(q["title"], "vni"), {q["article"]})
