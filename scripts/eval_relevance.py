@@ -32,6 +32,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -75,10 +76,11 @@ def swap_i_y(text: str) -> str | None:
 
 
 def keystrokes(text: str, scheme: str) -> str:
-    """The text as typed with the input method off (see searcher.analysis.keystrokes)."""
+    """The text as typed with the input method off (see searcher.analysis.keystrokes): each
+    word's key strokes, before the punctuation after it."""
     from searcher.analysis.keystrokes import encode
 
-    return " ".join(encode(w, scheme) for w in text.split())
+    return re.sub(r"[^\W\d_]+", lambda m: encode(m.group(), scheme), text)
 
 
 def strip_some(text: str, seed: str) -> str:

@@ -56,3 +56,8 @@ def test_the_repl_says_so_and_searches_as_typed_on_request(seed_index):
     out, _ = run_repl(seed_index, "coong an ngheej an\n:literal\n:quit\n")
     assert "searched for: công an nghệ an (typed as Telex; :literal searches as typed)" in out
     assert out.count("searched for:") == 1
+
+
+def test_punctuation_after_key_strokes_and_filters_are_kept(seeds):
+    got = seeds.json("Coong an: ngheej an, date:2017..2024")
+    assert got["interpreted"] == "Công an: nghệ an, date:2017..2024" and got["typed_as"] == "Telex"

@@ -137,7 +137,8 @@ def encode(word: str, scheme: str) -> str:
             key = _TELEX_MODIFIER[ch] if telex else _VNI_MODIFIER[ch]
             out.append(out[-1].lower() if key is None else key)
         elif ch in "đĐ":
-            out.append(ch.replace("đ", "d").replace("Đ", "D") + ("d" if telex else "9"))
+            plain = "d" if ch == "đ" else "D"
+            out.append(plain + (plain if telex else "9"))
         else:
             out.append(ch)
     return "".join(out) + tone

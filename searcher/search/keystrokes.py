@@ -14,13 +14,14 @@ from typing import Callable
 
 from ..analysis import normalize_term
 from ..analysis.keystrokes import decode_telex, decode_vni
+from .query import is_filter
 
 TELEX, VNI = "Telex", "VNI"
 _DECODERS = {TELEX: decode_telex, VNI: decode_vni}
 _WORD = re.compile(r"[A-Za-z0-9]+")
 # A word the index holds is read as key strokes too, in a query that has key strokes
 # elsewhere, when the decoded syllable is this many times as frequent (`cos` -> `có`).
-FAR_MORE = 20
+FAR_MORE = 5
 
 
 @dataclass
@@ -59,11 +60,11 @@ def _decoded(text: str, decode: Callable[[str], str | None],
         unknown += 1
         return _with_case(word, meant)
 
-    tokens = [t if ":" in t else _WORD.sub(replace, t)  # filters (`in:x`) stay as typed
+    tokens = [t if is_filter(t) else _WORD.sub(replace, t)  # filters (`in:x`) stay as typed
               for t in text.split(" ")]
     if unknown:
         far = dict(known)
-        tokens = [t if ":" in t else _WORD.sub(
+        tokens = [t if is_filter(t) else _WORD.sub(
             lambda m: _with_case(m.group(), far[m.group()]) if m.group() in far else m.group(), t)
             for t in tokens]
     return " ".join(tokens), unknown

@@ -92,6 +92,11 @@ class ParsedQuery:
         return [*(c for u in self.units for c in u.alternatives), *self.excluded, *self.title]
 
 
+def is_filter(token: str) -> bool:
+    """Whether a whitespace-separated token of a query is a filter (`in:x`, `-date:2024`)."""
+    return bool(_FILTER.match(token))
+
+
 def clause(text: str) -> Clause | None:
     """Analyze the text of one query item into a clause; None if it has no syllable."""
     terms = []
