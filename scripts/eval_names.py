@@ -22,16 +22,12 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from searcher.analysis import normalize_term
+from shared_data import strip_diacritics
 
 N_NAMES = 150
 MIN_PARAGRAPHS = 12
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _CLAUSE_BREAK = re.compile(r"[.!?:;…\"“”'‘’()\[\]–—•-]")
-
-
-def fold(text: str) -> str:
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return unicodedata.normalize("NFC", "".join(c for c in text if not unicodedata.combining(c)))
 
 
 def _words(text: str) -> list[tuple[str, bool, bool]]:
@@ -81,7 +77,7 @@ class NameSet:
                 run_starts_clause = starts_clause
             norm = [normalize_term(w) for w, _, _ in words]
             self.exact_grams.append(_grams(norm))
-            self.folded_grams.append(_grams([fold(w) for w in norm]))
+            self.folded_grams.append(_grams([strip_diacritics(w) for w in norm]))
         df = Counter(g for grams in self.exact_grams for g in grams if g in surfaces)
         names = sorted((n, key) for key, n in df.items() if n >= MIN_PARAGRAPHS)
         step = max(1, len(names) - 1) / max(1, N_NAMES - 1)
@@ -99,8 +95,8 @@ class NameSet:
         """Whether a paragraph text holds the name (``folded``: a run folding to it)."""
         norm = [normalize_term(w) for w, _, _ in _words(text)]
         if folded:
-            norm = [fold(w) for w in norm]
-            key = tuple(fold(w) for w in key)
+            norm = [strip_diacritics(w) for w in norm]
+            key = tuple(strip_diacritics(w) for w in key)
         n = len(key)
         return any(tuple(norm[i:i + n]) == key for i in range(len(norm) - n + 1))
 
@@ -110,7 +106,7 @@ def precision(names: NameSet, search: Callable[[str], list[str]], folded: bool) 
     each query's time in ms."""
     total, times = 0.0, []
     for surface, key in names.names:
-        query = fold(surface) if folded else surface
+        query = strip_diacritics(surface) if folded else surface
         t = time.perf_counter()
         texts = search(query)[:10]
         times.append((time.perf_counter() - t) * 1000)

@@ -41,7 +41,7 @@ import time
 import unicodedata
 from pathlib import Path
 
-from shared_data import PROJECT, SHARED, die, median, percentile, unpacked
+from shared_data import PROJECT, SHARED, die, median, percentile, strip_diacritics, unpacked
 
 sys.path.insert(0, str(PROJECT))
 
@@ -49,11 +49,6 @@ from searcher.index import SCHEMA_VERSION, IndexStore, update_index  # noqa: E40
 from searcher.search import SearchEngine  # noqa: E402
 
 CACHE = Path(tempfile.gettempdir()) / "searcher-eval"
-
-
-def strip_diacritics(text: str) -> str:
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return unicodedata.normalize("NFC", "".join(c for c in text if not unicodedata.combining(c)))
 
 
 PARTLY_STRIPPED = 0.4

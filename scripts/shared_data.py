@@ -10,6 +10,7 @@ import statistics
 import sys
 import tarfile
 import tempfile
+import unicodedata
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -47,6 +48,12 @@ def vntc_files(path: str | None = None, limit: int | None = None) -> list[Path]:
     files = sorted(vntc_dir(path).rglob("*.txt"))
     random.Random(0).shuffle(files)
     return files[:limit] if limit else files
+
+
+def strip_diacritics(text: str) -> str:
+    """The text without marks (`đ` -> `d`), as a user typing without them would write it."""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return unicodedata.normalize("NFC", "".join(c for c in text if not unicodedata.combining(c)))
 
 
 def median(values) -> float:

@@ -23,6 +23,7 @@ from ..text import plural
 from .article_writer import SKIPPED, TOUCHED, UPDATED, Task, Written, write_articles
 from . import vocabulary
 from .bigrams import BigramCounts, article_bigrams, size_for
+from .lexicon import folded_syllables
 from .postings import PostingReader
 from .schema import ARTICLE_DOC, SCHEMA_VERSION
 from .store import IndexStore, stored_paragraphs
@@ -109,7 +110,7 @@ def _save_vocabulary(store: IndexStore, name: str, ix) -> None:
     path, generation = store.vocabulary_path(name), ix.latest_generation()
     if not vocabulary.is_current(path, generation):
         with ix.reader() as reader:
-            vocabulary.save(path, generation, vocabulary.folded_syllables(reader))
+            vocabulary.save(path, generation, folded_syllables(reader))
 
 
 def _current_bigrams(store: IndexStore, name: str, ix, articles: int,

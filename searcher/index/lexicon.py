@@ -34,6 +34,15 @@ def _text(term) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else term
 
 
+def folded_syllables(reader) -> set[str]:
+    """Every syllable of a reader's paragraph fields, folded: what its vocabulary file
+    holds (see :mod:`.vocabulary`)."""
+    exact_field, folded_field = SYLLABLE_FIELDS["p"]
+    out = {fold_term(_text(t)) for t in reader.lexicon(exact_field)}
+    out.update(_text(t) for t in reader.lexicon(folded_field))
+    return out
+
+
 class Lexicon:
     """The terms of one open index reader."""
 

@@ -15,22 +15,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..analysis import fold_term
-from .schema import SYLLABLE_FIELDS
-
 MAGIC = "searcher-vocabulary 1"
-
-
-def _text(term) -> str:
-    return term.decode("utf-8") if isinstance(term, bytes) else term
-
-
-def folded_syllables(reader) -> set[str]:
-    """Every syllable of the paragraph fields, folded."""
-    exact_field, folded_field = SYLLABLE_FIELDS["p"]
-    out = {fold_term(_text(t)) for t in reader.lexicon(exact_field)}
-    out.update(_text(t) for t in reader.lexicon(folded_field))
-    return out
 
 
 def save(path: Path, generation: int, terms: set[str]) -> None:

@@ -14,7 +14,7 @@ from .phrases import phrase_tier
 from .query import ParsedQuery
 from .results import Candidate, Order, Ranking
 from .retrieval import SCORE_THEN_ID, TOGETHER_FIRST, Plan, Retriever, holding_every_unit, matches
-from .scoring import FOLD_WEIGHT, LONG_QUERY, Scored, article_idf, hit_matches, rank_key, score_hits
+from .scoring import FOLD_WEIGHT, Scored, article_idf, hit_matches, rank_key, score_hits
 from .stats import CorpusStats
 
 ARTICLE_CANDIDATES = 40   # articles scored as wholes per query
@@ -147,8 +147,7 @@ class ArticleRanker:
             holding = paragraphs_holding(hits, art.paragraph_at)
             features = article_evidence(scored, aplan.weights, pairs, length, avg_article, lead_end,
                                         holding, len(art.starts), stage_one, traits)
-            tier, spellings = (phrase_tier(scored, plan.weights, whole) if len(q.units) <= LONG_QUERY
-                               else (0, frozenset()))
+            tier, spellings = phrase_tier(scored, plan.weights, whole)
             out.append(ScoredArticle(a, art, whole, hits, scored, holding, features, tier, spellings))
         return Found(out, total, exact, every, matching)
 

@@ -9,7 +9,7 @@ from .query import ParsedQuery
 from .results import Candidate, Order, Ranking
 from .phrases import most_frequent, phrase_tier, spelling_counts
 from .retrieval import SCORE_THEN_ID, TOGETHER_FIRST, Plan, Retriever, holding_every_unit, matches
-from .scoring import LONG_QUERY, rank_key, score_hits
+from .scoring import rank_key, score_hits
 
 CANDIDATES = 300     # paragraphs re-ranked per query (more when paging deep)
 TITLE_WEIGHT = 0.3   # weight of the article title's match in a paragraph's score
@@ -23,8 +23,7 @@ def score_paragraph(c: Candidate, plan: Plan, avg_len: float, hits: Hits | None 
         hits = unit_hits(c.pt, plan.weights.clauses)
     scored = score_hits(hits, plan.weights, len(c.pt), avg_len, plan.compound_docs.get(c.docnum, 0.0))
     c.take(scored)
-    if len(plan.weights.units) <= LONG_QUERY:
-        c.tier, c.spellings = phrase_tier(scored, plan.weights, c.pt)
+    c.tier, c.spellings = phrase_tier(scored, plan.weights, c.pt)
 
 
 def rank_spellings(cands: list[Candidate]) -> None:

@@ -12,7 +12,7 @@ from collections import Counter
 from typing import Iterable, Sequence
 
 from .matching import ParagraphTerms
-from .scoring import QueryWeights, Scored, UnitMatch
+from .scoring import LONG_QUERY, QueryWeights, Scored, UnitMatch
 
 NOT_TOGETHER, TOGETHER, AS_TYPED = 0, 1, 2
 Spelling = tuple[str, ...]
@@ -36,7 +36,10 @@ def whole_runs(matches: Sequence[UnitMatch | None], adjacent_at: Sequence[set[in
 def phrase_tier(scored: Scored, weights: QueryWeights, pt: ParagraphTerms) -> tuple[int, frozenset[Spelling]]:
     """How a text holds the query as one run: :data:`AS_TYPED` (every syllable typed with
     marks matching them), :data:`TOGETHER` (other marks), or :data:`NOT_TOGETHER`; and the
-    spellings of its runs (their normalized syllables)."""
+    spellings of its runs (their normalized syllables). Long queries are never together:
+    they rank on the score alone (see :func:`~.scoring.rank_key`)."""
+    if len(weights.units) > LONG_QUERY:
+        return NOT_TOGETHER, frozenset()
     runs = whole_runs(scored.matches, scored.adjacent_at)
     if not runs:
         return NOT_TOGETHER, frozenset()

@@ -86,9 +86,10 @@ class ParsedQuery:
     @property
     def marked(self) -> bool:
         """The user typed diacritics somewhere in the query."""
-        return any(t.marked for c in self._clauses() for t in c.terms)
+        return any(t.marked for c in self.clauses() for t in c.terms)
 
-    def _clauses(self) -> list[Clause]:
+    def clauses(self) -> list[Clause]:
+        """Every clause: the units' alternatives, the excluded ones, the title's."""
         return [*(c for u in self.units for c in u.alternatives), *self.excluded, *self.title]
 
 
@@ -192,9 +193,9 @@ def mark_exact(q: ParsedQuery, share: Callable[[str], float]) -> ParsedQuery:
     spelling preferred a little. A query without any marks stays folded."""
     if not q.marked:
         return q
-    unmarked = {t.term for u in q.units for c in u.alternatives for t in c.terms if not t.marked}
-    shares = {t: share(t) for t in unmarked}
-    careful = all(v >= CAREFUL_SHARE for v in shares.values())
+    in_units = {t.term for u in q.units for c in u.alternatives for t in c.terms if not t.marked}
+    shares = {t.term: share(t.term) for c in q.clauses() for t in c.terms if not t.marked}
+    careful = all(shares[t] >= CAREFUL_SHARE for t in in_units)
 
     def fix(c: Clause, in_units: bool) -> Clause:
         terms = []
@@ -202,7 +203,7 @@ def mark_exact(q: ParsedQuery, share: Callable[[str], float]) -> ParsedQuery:
             if t.marked:
                 terms.append(t)
             elif careful or not in_units:
-                terms.append(t if not shares.get(t.term, share(t.term)) else QTerm(t.term, t.folded, True))
+                terms.append(QTerm(t.term, t.folded, True) if shares[t.term] else t)
             else:
                 terms.append(QTerm(t.term, t.folded, prefer=True))
         return Clause(c.text, terms)

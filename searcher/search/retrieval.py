@@ -148,14 +148,11 @@ class Retriever:
         """Paragraph documents whose indexed pairs of consecutive syllables include every
         pair of the clause's (see :meth:`together`)."""
         folded = [t.folded for t in c.terms]
-        sets = sorted((self.postings.doc_set(pair_term(a, b), "pairf")
-                       for a, b in zip(folded, folded[1:])), key=len)
-        docs = sets[0] if sets else frozenset()
-        for more in sets[1:]:
-            if not docs:
-                break
-            docs = docs & more
-        return docs
+        docs = None
+        for a, b in zip(folded, folded[1:]):
+            d = self.postings.doc_set(pair_term(a, b), "pairf")
+            docs = d if docs is None else docs & d
+        return docs or frozenset()
 
     def together(self, q: ParsedQuery) -> frozenset[int] | None:
         """Paragraph documents that may hold a short query's syllables as one capitalized
@@ -168,13 +165,10 @@ class Retriever:
         terms = [t for u in q.units for t in u.alternatives[0].terms]
         if len(terms) < 2:
             return None
-        docs = self.paired(Clause(q.text, terms))
+        run = Clause(q.text, terms)
+        docs = self.paired(run)
         # Other pairs of the same buckets: the paragraph must hold every syllable too.
-        for t in sorted(terms, key=lambda t: self.lexicon.folded_df(t.folded)):
-            if not docs:
-                break
-            docs = docs & self.folded_docs(t.folded)
-        return docs
+        return docs & self.clause_docs(run) if docs else docs
 
     def clause_bitmaps(self, c: Clause, level: str = "a") -> tuple[bytes | None, bytes]:
         """Article (or paragraph) documents holding clause ``c`` as typed (None when nothing
