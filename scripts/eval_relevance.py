@@ -7,6 +7,8 @@
 - VietNews known-item retrieval: a fixed sample of 3,000 articles and 500 of their queries
   (titles, abstracts, titles with diacritics removed, titles with 40% of their syllables
   stripped of marks, titles holding i/y syllables as written and swapped (`sĩ` <-> `sỹ`),
+  titles holding abbreviations or their expansions as written and swapped (`UBND` <->
+  `ủy ban nhân dân`, by searcher's built-in table),
   titles typed as Telex and as VNI key strokes); MRR@10, success@1, success@10 at article level (one hit per article),
   with article hits (the default output) and with paragraph hits (`--paragraphs`, an article
   ranked by its first paragraph);
@@ -68,6 +70,47 @@ def swap_i_y(text: str) -> str | None:
             words[k] = word.replace(core, turned)
             swapped = True
     return " ".join(words) if swapped else None
+
+
+def swap_abbreviations(text: str) -> str | None:
+    """The text with each abbreviation of searcher's table written out and each expansion
+    of it abbreviated (`UBND` <-> `Ủy ban nhân dân`); None when it has none."""
+    from searcher.analysis.abbreviations import BUILT_IN, expansion_key, form_key
+
+    forms = {form_key(f): e for forms, e in BUILT_IN.items() for f in forms.split()}
+    shorts = {expansion_key(e): forms.split()[0] for forms, e in BUILT_IN.items()}
+    longest = max(map(len, shorts))
+    words = text.split()
+    cores = [w.strip(".,:;!?\"'()“”‘’") for w in words]
+    folded = [strip_diacritics(c).lower() for c in cores]
+    out, i, swapped = [], 0, False
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 1, -1):
+            short = shorts.get(tuple(folded[i:i + n]))
+            if short and all(cores[i:i + n]):
+                out.append(words[i].replace(cores[i], short) if n == 1 else
+                           words[i][:words[i].find(cores[i])] + short +
+                           words[i + n - 1][words[i + n - 1].find(cores[i + n - 1]) + len(cores[i + n - 1]):])
+                i += n
+                swapped = True
+                break
+        else:
+            core = cores[i]
+            pair = " ".join(cores[i:i + 2])  # `TP. HCM`
+            if i + 1 < len(words) and core and cores[i + 1] and pair.isupper() and form_key(pair) in forms:
+                out.append(words[i].replace(core, forms[form_key(pair)]).rstrip("."))
+                out.append(words[i + 1].replace(cores[i + 1], "", 1))
+                i += 2
+                swapped = True
+                continue
+            expansion = forms.get(form_key(core)) if core.isupper() and len(core) > 1 else None
+            if expansion:
+                out.append(words[i].replace(core, expansion))
+                swapped = True
+            else:
+                out.append(words[i])
+            i += 1
+    return " ".join(w for w in out if w) if swapped else None
 
 
 def keystrokes(text: str, scheme: str) -> str:
@@ -315,6 +358,11 @@ def main() -> None:
                                              if swap_i_y(q["title"])],
             "the same titles, i/y swapped": [(swap_i_y(q["title"]), {q["article"]}) for q in queries
                                              if swap_i_y(q["title"])],
+            "titles holding an abbreviation or its expansion": [
+                (q["title"], {q["article"]}) for q in queries if swap_abbreviations(q["title"])],
+            "the same titles, abbreviations swapped": [
+                (swap_abbreviations(q["title"]), {q["article"]}) for q in queries
+                if swap_abbreviations(q["title"])],
             "titles typed as Telex key strokes": [(keystrokes(q["title"], "telex"), {q["article"]})
                                                   for q in queries],
             "titles typed as VNI key strokes": [(keystrokes(q["title"], "vni"), {q["article"]})

@@ -38,10 +38,21 @@ class Searcher:
     def run(self, *args: str, input: str | None = None):
         return self.runner.invoke(cli, [*self.args, *args], input=input)
 
+    def json_of(self, *command: str) -> dict:
+        """The JSON output of a command other than search (`stats`, `abbreviations`...)."""
+        result = self.run(*command, "--json")
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
     def json(self, *query: str, extra: tuple[str, ...] = ()) -> dict:
         result = self.run("search", "--json", *extra, *query)
         assert result.exit_code in (0, 1), result.output
         return json.loads(result.stdout)
+
+
+def write_article(folder: Path, name: str, paragraphs: list[str]) -> None:
+    """An article file of ``paragraphs`` (the first its title) named ``name``.txt."""
+    (folder / f"{name}.txt").write_text("\n".join(paragraphs) + "\n", encoding="utf-8")
 
 
 def big_corpus(folder: Path, copies: int) -> None:

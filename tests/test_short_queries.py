@@ -16,13 +16,9 @@ from searcher.index import IndexStore, update_index
 from searcher.search import SearchEngine
 from searcher.search.paragraphs import CANDIDATES
 
-from helpers import Searcher
+from helpers import Searcher, write_article
 
 APART = 2 * CANDIDATES  # paragraphs holding the words apart
-
-
-def _write(folder: Path, name: str, paragraphs: list[str]) -> None:
-    (folder / f"{name}.txt").write_text("\n".join(paragraphs) + "\n", encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -33,19 +29,19 @@ def names(tmp_path_factory) -> tuple[Path, Path]:
     # Few paragraphs hold the names; they come first, so without looking for the run
     # stage one would keep the later, scattered ones on ties.
     # (Segmented without the compound `phạm_công`, which would lift them anyway.)
-    _write(corpus, "a-pham-cong", [
+    write_article(corpus, "a-pham-cong", [
         "Ông Phạm Công nói rằng dự án chậm tiến độ",
         "Anh Phạm Công Minh làm việc tại phường",
         "Sau đó ông Phạm Công nói rằng sẽ khắc phục",
     ])
-    _write(corpus, "b-thanh-hoa", [
+    write_article(corpus, "b-thanh-hoa", [
         "Bão đổ bộ vào Thanh Hóa chiều qua",
         "Nông dân ấp Thanh Hòa thu hoạch lúa",
         "Nhà văn hóa Thanh Niên mở cửa",
         "Tỉnh Thanh Hoá có thêm khu công nghiệp",
         "Ủy ban tỉnh Thanh Hóa họp báo",
     ])
-    _write(corpus, "c-thi-xuan", [
+    write_article(corpus, "c-thi-xuan", [
         "Chị Bùi Thị Xuân bán hàng ở chợ",
         "Bà Nguyễn Thị Xuân nhận giải thưởng",
         "Bà Trần Thị Xuân là giáo viên",
@@ -53,7 +49,7 @@ def names(tmp_path_factory) -> tuple[Path, Path]:
         "Khi thì mưa, khi thì nắng, mùa Xuân năm nay lạ",
     ])
     for i in range(APART // 20):
-        _write(corpus, f"z-apart-{i:03d}", [
+        write_article(corpus, f"z-apart-{i:03d}", [
             f"Đoàn {i} kiểm tra việc vi phạm của xe tải, sau đó công an lập biên bản số {j}"
             f" về hóa chất, đường Thanh Niên"
             for j in range(20)])

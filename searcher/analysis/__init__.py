@@ -4,7 +4,8 @@ compound words from pyvi's CRF model, and the Whoosh tokenizer and filters over 
 Modules, in the order text flows through them: :mod:`.syllables` (units with offsets),
 :mod:`.normalize` (one spelling per syllable, its fold), :mod:`.segment` (compounds),
 :mod:`.tokens` (the two token streams and the terms the index gets), :mod:`.filters` (Whoosh),
-:mod:`.explain` (`searcher analyze`).
+:mod:`.explain` (`searcher analyze`); beside the flow, :mod:`.abbreviations` and
+:mod:`.spellings` (other spellings of the same words) and :mod:`.keystrokes` (Telex, VNI).
 """
 from .filters import (FoldFilter, NormalizeFilter, PairFilter, VietnameseTokenizer, pair_analyzer,
                       syllable_analyzer, word_analyzer)
@@ -19,7 +20,7 @@ from .tokens import (JOINER, WORD, IndexTerms, WordSpan, fold_joined, folded_ind
 
 def __getattr__(name: str):
     """`searcher analyze`'s explanation, loaded on first use (searching never needs it)."""
-    if name in ("AnalyzedToken", "analyze"):
+    if name in ("AnalyzedToken", "Alternative", "alternatives", "analyze"):
         from . import explain
 
         return getattr(explain, name)
@@ -27,7 +28,7 @@ def __getattr__(name: str):
 
 
 __all__ = [
-    "AnalyzedToken", "analyze",
+    "AnalyzedToken", "Alternative", "alternatives", "analyze",
     "FoldFilter", "NormalizeFilter", "PairFilter", "VietnameseTokenizer", "pair_analyzer",
     "syllable_analyzer", "word_analyzer",
     "TERM_CACHE", "clean", "fold_surface", "fold_term", "normalize_term",

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .abbreviations import built_in, expansion_key, form_key
 from .normalize import fold_term, normalize_term
+from .spellings import iy_twin
 from .syllables import SYLLABLE
 from .tokens import WORD, fold_joined, normalize_joined, syllable_units, word_spans
 
@@ -21,6 +23,55 @@ class AnalyzedToken:
     def as_dict(self) -> dict:
         return {"text": self.text, "start": self.start, "end": self.end, "kind": self.kind,
                 "term": self.term, "folded": self.folded}
+
+
+@dataclass(frozen=True, slots=True)
+class Alternative:
+    """Other spellings a search for ``text == source[start:end]`` also matches: its `i`/`y`
+    twin, or the expansions of a short form in the built-in table (and the reverse)."""
+
+    text: str
+    start: int
+    end: int
+    kind: str  # "i/y" or "abbreviation"
+    spellings: tuple[str, ...]
+
+    def as_dict(self) -> dict:
+        return {"text": self.text, "start": self.start, "end": self.end, "kind": self.kind,
+                "spellings": list(self.spellings)}
+
+
+def alternatives(text: str) -> list[Alternative]:
+    """The other spellings of ``text``'s syllables and runs of them that searching matches
+    too, by the built-in rules (an index adds the abbreviations its articles define)."""
+    expansions: dict[str, list[str]] = {}
+    forms: dict[tuple[str, ...], list[str]] = {}
+    for d in built_in():
+        expansions.setdefault(form_key(d.form), []).append(d.expansion)
+        forms.setdefault(expansion_key(d.expansion), []).append(d.form)
+    units = syllable_units(text)
+    folded = [fold_term(normalize_term(u.surface)) for u in units]
+    out: list[Alternative] = []
+    longest = max(map(len, forms))
+    covered = 0  # where the last abbreviation ends: none inside another
+    for i, u in enumerate(units):
+        twin = iy_twin(normalize_term(u.surface))
+        if twin:
+            out.append(Alternative(u.surface, u.start, u.end, "i/y", (twin,)))
+        for n in range(min(longest, len(units) - i), 0, -1) if u.start >= covered else ():
+            start, end = u.start, units[i + n - 1].end
+            if n > 1 and tuple(folded[i:i + n]) in forms:
+                out.append(Alternative(text[start:end], start, end, "abbreviation",
+                                       tuple(dict.fromkeys(forms[tuple(folded[i:i + n])]))))
+                covered = end
+                break
+            written = text[start:end]
+            if n <= 2 and written.isupper() and form_key(written) in expansions:
+                out.append(Alternative(written, start, end, "abbreviation",
+                                       tuple(dict.fromkeys(expansions[form_key(written)]))))
+                covered = end
+                break
+    return out
 
 
 def analyze(text: str) -> list[AnalyzedToken]:

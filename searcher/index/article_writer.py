@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..analysis import IndexTerms, index_terms
+from ..analysis.abbreviations import definitions
 from .bigrams import BigramCounts, article_bigrams
 from ..corpus import Article, FileStat, SkippedFile, load
 from ..errors import SearcherError
@@ -73,13 +74,20 @@ def article_meta(art: Article) -> dict:
 
 
 def article_document(art: Article, meta: dict, paragraphs: list[IndexTerms]) -> tuple[dict, dict]:
-    """The article document (fields, analyzed terms): metadata, and which syllables the
-    article holds (from its ``paragraphs``' terms), for article-level df."""
+    """The article document (fields, analyzed terms): metadata, which syllables the
+    article holds (from its ``paragraphs``' terms), for article-level df, and the
+    abbreviations it defines."""
     exact = dict.fromkeys(t for p in paragraphs for t in p.exact)
     folded = dict.fromkeys(t for p in paragraphs for t in p.folded)
     value = " ".join(exact)  # what the fields' analyzers turn into these terms
-    return ({"kind": ARTICLE_DOC, "article": art.article, "meta": meta, "asyl": value,
-             "asylf": value}, {"asyl": exact, "asylf": folded})
+    defined = dict.fromkeys(sorted(f"{d.form}\t{d.expansion}" for d in definitions(art.paragraphs)))
+    fields = {"kind": ARTICLE_DOC, "article": art.article, "meta": meta, "asyl": value,
+              "asylf": value}
+    terms = {"asyl": exact, "asylf": folded}
+    if defined:
+        fields["abbr"] = "\n".join(defined)
+        terms["abbr"] = defined
+    return fields, terms
 
 
 def paragraph_documents(art: Article, paragraphs: list[IndexTerms]) -> list[tuple[dict, dict]]:

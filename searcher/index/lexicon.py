@@ -120,6 +120,23 @@ class Lexicon:
                 continue
         return sorted(found)
 
+    def definitions(self) -> list[tuple[str, str, int]]:
+        """The abbreviations the index's articles define (see
+        :mod:`searcher.analysis.abbreviations`): (short form as written, expansion, how
+        many articles define it), the most defined first."""
+        reader = self.reader
+        deleted = reader.is_deleted if reader.has_deletions() else None
+        out = []
+        for term in reader.lexicon("abbr") if "abbr" in reader.schema else ():
+            text = _text(term)
+            docs = self.postings.docs("abbr", text)
+            n = len(docs) if deleted is None else sum(1 for d in docs if not deleted(d))
+            form, _, expansion = text.partition("\t")
+            if n and expansion:
+                out.append((form, expansion, n))
+        out.sort(key=lambda d: (-d[2], d[0], d[1]))
+        return out
+
     def compound_paragraphs(self, compound: str, limit: int) -> list[str]:
         """The text of up to ``limit`` paragraphs holding a folded compound."""
         docs = self.postings.docs("wordf", compound)[:limit]

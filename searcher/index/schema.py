@@ -1,12 +1,13 @@
 """The index schema: one article document and one document per paragraph, their fields."""
 from __future__ import annotations
 
+from whoosh.analysis import RegexTokenizer
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.formats import Existence
 
 from ..analysis import pair_analyzer, syllable_analyzer, word_analyzer
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # Document kinds: one article document (metadata) and one document per paragraph.
 ARTICLE_DOC, PARAGRAPH_DOC = "a", "p"
@@ -40,6 +41,10 @@ def make_schema() -> Schema:
         asyl=_existence(TEXT(analyzer=syllable_analyzer(), phrase=False)),
         asylf=_existence(TEXT(analyzer=syllable_analyzer(folded=True, changed_only=True),
                               phrase=False)),
+        # The abbreviations the article defines, `FORM<TAB>expansion` (see
+        # searcher.analysis.abbreviations): how many articles define each, kept as the
+        # index is.
+        abbr=_existence(TEXT(analyzer=RegexTokenizer(r"[^\n]+"), phrase=False)),
     )
 
 

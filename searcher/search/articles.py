@@ -102,7 +102,7 @@ class ArticleRanker:
         for k in by_count[groups[0]]:
             p = art.paragraph(k, s.id, wanted)
             start = art.starts[k]
-            score_paragraph(p, plan, self.stats.avg_len, hits_within(s.hits, start, start + len(p.pt)))
+            score_paragraph(p, plan, self.stats.avg_len, hits_within(s.hits, start, start + len(p.pt), plan.weights.clauses))
             shown.append(p)
         shown.sort(key=lambda p: (-p.tier, -p.score))  # stable: earlier paragraphs first on ties
         for n in groups[1:]:
@@ -111,7 +111,7 @@ class ArticleRanker:
             for k in by_count[n][:OTHERS_SHOWN + 1 - len(shown)]:
                 p = art.paragraph(k, s.id, wanted)
                 start = art.starts[k]
-                p.matches = hit_matches(hits_within(s.hits, start, start + len(p.pt)), plan.weights)
+                p.matches = hit_matches(hits_within(s.hits, start, start + len(p.pt), plan.weights.clauses), plan.weights)
                 shown.append(p)
         best = shown[0]
         best.others = sorted(shown[1:OTHERS_SHOWN + 1], key=lambda p: p.para)
@@ -144,7 +144,7 @@ class ArticleRanker:
                 continue
             lead_end = art.length(0) if art.paras[0][1] == 0 else 0
             length = len(whole) - (len(art.paras) - 1)
-            holding = paragraphs_holding(hits, art.paragraph_at)
+            holding = paragraphs_holding(hits, art.paragraph_at, plan.weights.clauses)
             features = article_evidence(scored, aplan.weights, pairs, length, avg_article, lead_end,
                                         holding, len(art.starts), stage_one, traits)
             tier, spellings = phrase_tier(scored, plan.weights, whole)
@@ -153,13 +153,13 @@ class ArticleRanker:
 
     def _pairs(self, q: ParsedQuery, df_exact: dict[str, int],
                df_folded: dict[str, int]) -> list[PairWeight | None]:
-        """Each pair of consecutive single-clause query units as a bigram with its
+        """Each pair of consecutive query units typed without OR as a bigram with its
         article-level idf; as typed, its df is estimated from the bigram's folded df and
         how often each word is spelled as typed."""
         out: list[PairWeight | None] = []
         articles = self.stats.articles
         for a, b in zip(q.units, q.units[1:]):
-            if len(a.alternatives) > 1 or len(b.alternatives) > 1:
+            if a.ored or b.ored:
                 out.append(None)
                 continue
             first, second = a.alternatives[0].terms[-1], b.alternatives[0].terms[0]

@@ -23,6 +23,7 @@ from .query import ParsedQuery, mark_exact, parse_query
 from .results import Hit, Order, Ranking, SearchResult
 from .retrieval import Retriever
 from .stats import CorpusStats
+from .variants import Abbreviations, respell
 
 SORTS = ("relevance", "newest", "oldest")
 
@@ -51,6 +52,7 @@ class SearchEngine:
         self.retriever = Retriever(self.documents, self.postings, self.lexicon, self.stats)
         self.paragraph_ranker = ParagraphRanker(self.documents, self.retriever, self.stats.avg_len)
         self.article_ranker = ArticleRanker(self.documents, self.retriever, self.stats, self.bigrams)
+        self._abbreviations: Abbreviations | None = None
 
     @property
     def articles(self) -> int:
@@ -97,12 +99,20 @@ class SearchEngine:
 
     def prepare_query(self, text: str) -> ParsedQuery:
         """``text`` read as a query, its words typed with marks told apart by whether the
-        index holds them so spelled (see :func:`searcher.search.query.mark_exact`)."""
+        index holds them so spelled (see :func:`searcher.search.query.mark_exact`), each
+        with its other spellings (see :mod:`.variants`)."""
         def share(term: str) -> float:
             held = self.postings.doc_frequency("syl", term)
             return held / max(self.lexicon.folded_df(term), held, 1)
 
-        return mark_exact(parse_query(text), share)
+        return respell(mark_exact(parse_query(text), share), self.abbreviations)
+
+    @property
+    def abbreviations(self) -> Abbreviations:
+        """The built-in abbreviations and those the index's articles define (read once)."""
+        if self._abbreviations is None:
+            self._abbreviations = Abbreviations.of(self.lexicon.definitions())
+        return self._abbreviations
 
     def search(self, text: str, limit: int = 10, page: int = 1, articles: bool = False,
                suggest: bool = True, sort: str = "relevance", facets: bool = False,

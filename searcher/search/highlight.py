@@ -33,5 +33,5 @@ def query_spans(text: str, q: ParsedQuery) -> list[list[int]]:
         for c in unit.alternatives:
             fold_hits, _ = pt.find(c)
             if fold_hits:
-                matches.append(UnitMatch(fold_hits, len(c.terms), 1, 1, False))
+                matches.append(UnitMatch(fold_hits, c.length, 1, 1, False))
     return highlight_spans(pt, text, matches)

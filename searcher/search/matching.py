@@ -84,7 +84,12 @@ class ParagraphTerms:
 
     def find(self, clause: Clause) -> tuple[Sequence[int], Sequence[int]]:
         """Start positions where the clause matches folded, and those that also match the
-        typed diacritics (every syllable the user typed with marks matches exactly)."""
+        typed diacritics (every syllable the user typed with marks matches exactly); for a
+        later part of a variant standing for several units, the positions right after it."""
+        if clause.part:  # the part of a variant standing for several units: right after it
+            fold_hits, exact_hits = self.find(Clause(clause.text, clause.terms, clause.variant))
+            n = len(clause.terms)
+            return [p + n for p in fold_hits], [p + n for p in exact_hits]
         first = clause.terms[0]
         starts = self.by_fold.get(first.folded, ())
         n = len(clause.terms)
@@ -121,21 +126,26 @@ def unit_hits(pt: ParagraphTerms, units: Sequence[Sequence[Clause]]) -> Hits:
 _NO_HITS = ((), ())
 
 
-def hits_within(hits: Hits, start: int, end: int) -> Hits:
+def _shifts(units: Sequence[Sequence[Clause]]) -> list[list[int]]:
+    """How far after its match each alternative's hits are (see Clause.part)."""
+    return [[len(c.terms) if c.part else 0 for c in alternatives] for alternatives in units]
+
+
+def hits_within(hits: Hits, start: int, end: int, units: Sequence[Sequence[Clause]]) -> Hits:
     """The hits in positions [start, end) of a joined text (an article's paragraphs in one
     sequence, an empty syllable between two), counted from ``start``: a paragraph's hits
-    without matching it again."""
+    without matching it again (``units``: the clauses they are of)."""
     out: Hits = []
-    for alternatives in hits:
+    for alternatives, shifts in zip(hits, _shifts(units)):
         row = []
-        for fold_hits, exact_hits in alternatives:
-            lo = bisect_left(fold_hits, start)
-            hi = bisect_left(fold_hits, end, lo)
+        for (fold_hits, exact_hits), shift in zip(alternatives, shifts):
+            lo = bisect_left(fold_hits, start + shift)
+            hi = bisect_left(fold_hits, end + shift, lo)
             if lo == hi:
                 row.append(_NO_HITS)
                 continue
-            elo = bisect_left(exact_hits, start)
-            ehi = bisect_left(exact_hits, end, elo)
+            elo = bisect_left(exact_hits, start + shift)
+            ehi = bisect_left(exact_hits, end + shift, elo)
             if start:
                 row.append(([p - start for p in fold_hits[lo:hi]], [p - start for p in exact_hits[elo:ehi]]))
             else:
@@ -144,13 +154,20 @@ def hits_within(hits: Hits, start: int, end: int) -> Hits:
     return out
 
 
-def paragraphs_holding(hits: Hits, paragraph_at: Sequence[int]) -> list[set[int]]:
+def paragraphs_holding(hits: Hits, paragraph_at: Sequence[int],
+                       units: Sequence[Sequence[Clause]]) -> list[set[int]]:
     """For each query unit, the paragraphs of a joined text (``paragraph_at``: the
-    paragraph of each position) that hold it."""
+    paragraph of each position) that hold it (``units``: the clauses of the hits)."""
     at = paragraph_at.__getitem__
-    return [set(map(at, alternatives[0][0])) if len(alternatives) == 1 else
-            set(map(at, chain.from_iterable(fold_hits for fold_hits, _ in alternatives)))
-            for alternatives in hits]
+    out = []
+    for alternatives, shifts in zip(hits, _shifts(units)):
+        if len(alternatives) == 1:
+            out.append(set(map(at, alternatives[0][0])))
+        else:
+            out.append(set(map(at, chain.from_iterable(
+                (p - shift for p in fold_hits) if shift else fold_hits
+                for (fold_hits, _), shift in zip(alternatives, shifts)))))
+    return out
 
 
 def paragraph_sums(holding: list[set[int]], values: Sequence[float], paragraphs: int) -> list[float]:

@@ -48,17 +48,40 @@ class QTerm:
 
 @dataclass
 class Clause:
-    """A word, or a sequence of syllables that must be adjacent (a phrase or a code)."""
+    """A word, or a sequence of syllables that must be adjacent (a phrase or a code).
+    ``variant``: how it spells the clause typed before it in its unit otherwise (see
+    :mod:`.variants`: `i/y`, `abbreviation`, `typo`); None for what the user typed. A variant
+    may stand for ``span`` consecutive units (`UBND` for `ủy ban nhân dân`), each holding it
+    as its ``part``: the first matches it where it is, the others right after it, in no
+    syllable (so the units still run consecutive)."""
 
     text: str
     terms: list[QTerm]
+    variant: str | None = None
+    span: int = 1
+    part: int = 0
+
+    @property
+    def length(self) -> int:
+        """Syllables a match of it covers."""
+        return 0 if self.part else len(self.terms)
 
 
 @dataclass
 class Unit:
-    """A required-if-possible part of the query: one clause, or alternatives joined by OR."""
+    """A required-if-possible part of the query: one clause, or alternatives joined by OR,
+    each typed one followed by its variants (other spellings of the same words)."""
 
     alternatives: list[Clause]
+
+    @property
+    def ored(self) -> bool:
+        """Whether the user typed alternatives (`a OR b`), not only one clause and its variants."""
+        return sum(c.variant is None for c in self.alternatives) > 1
+
+    def typed(self) -> list[Clause]:
+        """The clauses the user typed."""
+        return [c for c in self.alternatives if c.variant is None]
 
 
 @dataclass
@@ -81,7 +104,12 @@ class ParsedQuery:
     title: list[Clause] = field(default_factory=list)
 
     def positive_terms(self) -> list[QTerm]:
+        """Every syllable the units match: typed and their variants."""
         return [t for u in self.units for c in u.alternatives for t in c.terms]
+
+    def typed_terms(self) -> list[QTerm]:
+        """The units' syllables as typed, in query order."""
+        return [t for u in self.units for c in u.typed() for t in c.terms]
 
     @property
     def marked(self) -> bool:
@@ -206,7 +234,7 @@ def mark_exact(q: ParsedQuery, share: Callable[[str], float]) -> ParsedQuery:
                 terms.append(QTerm(t.term, t.folded, True) if shares[t.term] else t)
             else:
                 terms.append(QTerm(t.term, t.folded, prefer=True))
-        return Clause(c.text, terms)
+        return Clause(c.text, terms, c.variant, c.span, c.part)
 
     q.units = [Unit([fix(c, True) for c in u.alternatives]) for u in q.units]
     q.excluded = [fix(c, False) for c in q.excluded]

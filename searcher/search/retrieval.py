@@ -8,8 +8,9 @@ its idf, as typed or discounted for other diacritics. Stage two (:mod:`.paragrap
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import islice
 from operator import itemgetter
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from whoosh.query import And, Or, Term, TermRange
 
@@ -26,6 +27,7 @@ COMMON_MIN_DF = 2000      # ...if they are also in at least this many paragraphs
 # Added to the stage-one score of what holds a short query's words as one run, so that all
 # of it (or the best few hundred by score) reaches stage two: more than any sum of idf.
 TOGETHER_FIRST = 1000.0
+SPELLINGS_TOGETHER = 8  # spellings of a short query (see .variants) looked up as runs
 
 # Stage one keeps the best-scored documents (or articles), ties broken by their number (or id):
 # never by the order a set happens to hold them in, so answers do not depend on it.
@@ -109,17 +111,29 @@ def matches(q: ParsedQuery, holding_every: Callable[[], Iterable], anything: Ite
 
 
 def _runs(q: ParsedQuery) -> list[list[str]]:
-    """Runs of consecutive folded query syllables, broken where a unit has alternatives."""
+    """Runs of consecutive folded query syllables as typed, broken where a unit has
+    alternatives."""
     seq: list[str] = []
     runs: list[list[str]] = []
     for unit in q.units:
-        if len(unit.alternatives) == 1:
+        if not unit.ored:
             seq.extend(t.folded for t in unit.alternatives[0].terms)
         else:
             runs.append(seq)
             seq = []
     runs.append(seq)
     return runs
+
+
+def _spellings(q: ParsedQuery) -> Iterator[list[Clause]]:
+    """A query of units without OR as typed, then with one variant at a time in place of
+    what it stands for (see :class:`~.query.Clause`)."""
+    typed = [u.alternatives[0] for u in q.units]
+    yield typed
+    for i, u in enumerate(q.units):
+        for c in u.alternatives[1:]:
+            if not c.part:
+                yield typed[:i] + [c] + typed[i + c.span:]
 
 
 class Retriever:
@@ -159,16 +173,24 @@ class Retriever:
         run (a name, a place), in order, with any diacritics, by the index's pairs of
         consecutive capitalized syllables: pairs share hash buckets, and three syllables
         pair twice, so the text tells them apart; lowercase runs are not among them (stage
-        two still ranks them by their text). None for a long query or a single syllable."""
+        two still ranks them by their text). Each spelling of the query (its words' variants)
+        counts. None for a long query or a single syllable."""
         if not short_query(q):
             return None
-        terms = [t for u in q.units for t in u.alternatives[0].terms]
-        if len(terms) < 2:
+        typed = [u.alternatives[0] for u in q.units]
+        if sum(len(c.terms) for c in typed) < 2:
             return None
-        run = Clause(q.text, terms)
-        docs = self.paired(run)
-        # Other pairs of the same buckets: the paragraph must hold every syllable too.
-        return docs & self.clause_docs(run) if docs else docs
+        found: frozenset[int] = frozenset()
+        for spelling in islice(_spellings(q), SPELLINGS_TOGETHER):
+            terms = [t for c in spelling for t in c.terms]
+            if len(terms) < 2:
+                continue
+            run = Clause(q.text, terms)
+            docs = self.paired(run)
+            # Other pairs of the same buckets: the paragraph must hold every syllable too.
+            if docs:
+                found |= docs & self.clause_docs(run)
+        return found
 
     def clause_bitmaps(self, c: Clause, level: str = "a") -> tuple[bytes | None, bytes]:
         """Article (or paragraph) documents holding clause ``c`` as typed (None when nothing

@@ -20,6 +20,8 @@ COMPOUND_WEIGHT = 0.5   # a query compound (`an_ninh`) that is a word of the par
 COVERAGE_WEIGHT = 1.0   # fraction of the query's idf mass matched, x total idf
 
 LONG_QUERY = 5  # queries of more units than this are long: headlines, questions
+# A variant of a typed clause (see .variants) weighs this share of the typed clause's idf.
+VARIANT_WEIGHTS = {"i/y": 0.9, "abbreviation": 0.9, "typo": 0.5}
 
 
 def paragraph_idf(df: int, n: int) -> float:
@@ -107,8 +109,18 @@ class QueryWeights:
     @classmethod
     def of(cls, query: ParsedQuery, df_exact: dict[str, int], df_folded: dict[str, int],
            n: int, idf_of: Callable[[int, int], float] = paragraph_idf) -> "QueryWeights":
-        units = [[ClauseWeight.of(c, df_exact, df_folded, n, idf_of) for c in u.alternatives]
-                 for u in query.units]
+        units = []
+        for u in query.units:
+            weights: list[ClauseWeight] = []
+            for c in u.alternatives:
+                w = ClauseWeight.of(c, df_exact, df_folded, n, idf_of)
+                if c.variant is not None and weights:
+                    # The same words spelled otherwise: as informative as typed, a little less.
+                    typed = next(t for t in reversed(weights) if t.clause.variant is None)
+                    share = VARIANT_WEIGHTS[c.variant]
+                    w = ClauseWeight(c, share * typed.exact, share * typed.folded)
+                weights.append(w)
+            units.append(weights)
         return cls(units, sum(max(w.exact for w in alts) for alts in units),
                    [u.alternatives for u in query.units])
 
@@ -121,7 +133,7 @@ def hit_matches(hits: Hits, weights: QueryWeights) -> list[UnitMatch | None]:
         m = None
         for k, (w, (fold_hits, exact_hits)) in enumerate(zip(alternatives, found)):
             if fold_hits:
-                m = UnitMatch(fold_hits, len(w.clause.terms), 0.0, 0.0, bool(exact_hits), k, exact_hits,
+                m = UnitMatch(fold_hits, w.clause.length, 0.0, 0.0, bool(exact_hits), k, exact_hits,
                               w.typed)
                 break
         out.append(m)
@@ -142,8 +154,9 @@ def score_hits(hits: Hits, weights: QueryWeights, length: int, avg_len: float,
     for alternatives, found in zip(weights.units, hits):
         best: UnitMatch | None = None
         for k, (w, (fold_hits, exact_hits)) in enumerate(zip(alternatives, found)):
-            if not fold_hits:
-                continue
+            if not fold_hits or (best is not None and w.clause.variant is not None
+                                 and alternatives[best.alternative].clause.variant is None):
+                continue  # a variant counts only where no typed clause matched
             if not w.typed:  # any marks: the folded idf, a little more if spelled as typed
                 tf = len(fold_hits)
                 c_idf = w.folded * (1 + PREFER_WEIGHT) if exact_hits and w.prefers else w.folded
@@ -153,7 +166,7 @@ def score_hits(hits: Hits, weights: QueryWeights, length: int, avg_len: float,
             else:           # only other diacritics than typed: the folded idf, discounted
                 tf = FOLD_WEIGHT * len(fold_hits)
                 c_idf = w.folded
-            m = UnitMatch(fold_hits, len(w.clause.terms), tf, c_idf, bool(exact_hits), k, exact_hits,
+            m = UnitMatch(fold_hits, w.clause.length, tf, c_idf, bool(exact_hits), k, exact_hits,
                           w.typed)
             if best is None or tf * c_idf > best.tf * best.idf:
                 best = m
@@ -201,8 +214,9 @@ _NOWHERE: set[int] = set()  # shared: never changed
 
 def short_query(q: ParsedQuery) -> bool:
     """A few words without alternatives (a name, a place, a phrase): what matches it holds
-    every word; a longer query, or one of alternatives (`a OR b`), matches by any word."""
-    return len(q.units) <= LONG_QUERY and all(len(u.alternatives) == 1 for u in q.units)
+    every word (in any of its spellings); a longer query, or one of alternatives
+    (`a OR b`), matches by any word."""
+    return len(q.units) <= LONG_QUERY and not any(u.ored for u in q.units)
 
 
 def rank_key(q: ParsedQuery):

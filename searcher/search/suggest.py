@@ -56,7 +56,7 @@ def restore_accents(q: ParsedQuery, texts: Sequence[ParagraphTerms]) -> str | No
     otherwise each syllable takes its most frequent form. Nothing is offered when the
     unaccented spelling typed is itself what the text says at least as often (`Gia Lai`).
     """
-    singles = [u.alternatives[0] for u in q.units if len(u.alternatives) == 1]
+    singles = [u.alternatives[0] for u in q.units if not u.ored]
     if not singles:
         return None
     order = [t.folded for c in singles for t in c.terms]
@@ -86,9 +86,9 @@ def restore_accents(q: ParsedQuery, texts: Sequence[ParagraphTerms]) -> str | No
 
 def correct_spelling(lexicon: Lexicon, q: ParsedQuery) -> str | None:
     """Unknown syllables replaced by the most frequent index term one edit away."""
-    order = [t.folded for t in q.positive_terms()]
+    order = [t.folded for t in q.typed_terms()]
     choices: dict[int, str] = {}
-    for i, t in enumerate(q.positive_terms()):
+    for i, t in enumerate(q.typed_terms()):
         if lexicon.folded_df(t.folded) > 0 or len(t.term) > MAX_SPELLING_LENGTH:
             continue
         best, best_df = None, 0
@@ -112,13 +112,13 @@ def suggest_for(lexicon: Lexicon, q: ParsedQuery, total: int,
     """A better query to offer, or None: spelling first (when hits are few or a word is
     unknown to the index), then, for a query typed without marks, its accented form
     (learned from the ``texts`` of its best candidates)."""
-    terms = q.positive_terms()
+    terms = q.typed_terms()
     original = text = q.text
     if total < FEW_HITS or any(lexicon.folded_df(t.folded) == 0 for t in terms):
         fixed = correct_spelling(lexicon, q)
         if fixed and fixed != q.text:
             text, q = fixed, parse_query(fixed)
-            terms = q.positive_terms()
+            terms = q.typed_terms()
     if terms and not q.marked:
         restored = restore_accents(q, texts)
         if restored:

@@ -157,19 +157,58 @@ def cli(ctx: click.Context, corpus: Path | None, index_dir: Path | None, color: 
 @click.argument("text", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def analyze(text: tuple[str, ...], as_json: bool) -> None:
-    """Show how TEXT is tokenized and normalized (why something matched)."""
+    """Show how TEXT is tokenized and normalized (why something matched), and the other
+    spellings a search for it also matches by the built-in rules (`i`/`y`, abbreviations;
+    `searcher abbreviations` lists those the index's articles define)."""
+    from ..analysis import alternatives
     from ..analysis import analyze as run_analyze
     from .terminal import to_json
 
     source = " ".join(text)
     tokens = run_analyze(source)
+    others = alternatives(source)
     if as_json:
-        click.echo(to_json({"text": source, "tokens": [t.as_dict() for t in tokens]}))
+        click.echo(to_json({"text": source, "tokens": [t.as_dict() for t in tokens],
+                            "alternatives": [a.as_dict() for a in others]}))
         return
     for t in tokens:
         indent = "" if t.kind == "word" else "  "
         click.echo(f"{indent}{t.kind:<8} {t.start:>5}-{t.end:<5} {safe(t.text)!s:<20} "
                    f"{safe(t.term)}  {safe(t.folded)}")
+    for a in others:
+        click.echo(f"also     {a.start:>5}-{a.end:<5} {safe(a.text)!s:<20} "
+                   f"{safe(' | '.join(a.spellings))}  ({a.kind})")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--built-in", "built_in", is_flag=True,
+              help="List the built-in table instead of what the articles define.")
+@click.pass_obj
+def abbreviations(settings: Settings, as_json: bool, built_in: bool) -> None:
+    """The abbreviations the index's articles define (`bảo hiểm xã hội (BHXH)`, or a short
+    form beside a capitalized run of its initials), with how many articles define each;
+    searches use those defined by at least two, beside the built-in table."""
+    from ..search import abbreviation_table
+    from .terminal import to_json
+
+    if built_in:
+        rows = abbreviation_table(None)
+    else:
+        engine = open_engine(settings)
+        try:
+            rows = abbreviation_table(engine.lexicon)
+        finally:
+            engine.close()
+    if as_json:
+        click.echo(to_json({"abbreviations": rows}))
+        return
+    width = max((len(r["form"]) for r in rows), default=0)
+    for r in rows:
+        n = r["articles"]
+        count = "built in" if n is None else f"{n:,} article{'s' if n != 1 else ''}"
+        used = "" if r["used"] else "  (not used: too few)"
+        click.echo(f"{safe(r['form']):<{width}}  {safe(r['expansion'])}  {count}{used}")
 
 
 @cli.command(cls=QueryCommand)

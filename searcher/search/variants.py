@@ -1,0 +1,166 @@
+"""Other spellings of the query's words, matched as the same words: abbreviations and their
+expansions, `i`/`y` twins, typos.
+
+Each variant is one more alternative of its unit, after the clause typed (see
+:class:`~.query.Unit`): a text holding it holds the unit, so a short query's texts still
+hold every word, and ranking puts the spelling typed first (see
+:func:`~.phrases.phrase_tier`, :func:`~.scoring.score_hits`).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from ..analysis import fold_term
+from ..analysis.abbreviations import built_in, expansion_key, form_key
+from ..analysis.spellings import iy_twin
+from ..index import Lexicon
+from .query import Clause, ParsedQuery, QTerm, Unit, clause
+
+I_Y, ABBREVIATION, TYPO = "i/y", "abbreviation", "typo"
+# A learned definition is used once this many articles give it.
+MIN_DEFINED = 2
+EXPANSIONS_PER_FORM = 2
+FORMS_PER_EXPANSION = 3
+MAX_VARIANTS = 4  # per typed clause
+
+# A folded Vietnamese syllable: initial consonant, vowels, final consonant. A short form
+# typed in lowercase (`ubnd`) is taken for one only when it is not shaped like a syllable.
+_SYLLABLE_SHAPE = re.compile(r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?"
+                             r"[aeiouy]{1,3}(ch|ng|nh|[cmnpt])?$")
+
+
+@dataclass
+class Abbreviations:
+    """Short forms and expansions: the built-in table and what the index's articles define."""
+
+    expansions: dict[str, list[str]]  # form key -> expansions, best first
+    forms: dict[tuple[str, ...], list[str]]  # expansion key -> short forms as written
+    longest: int  # syllables of the longest expansion
+
+    @classmethod
+    def of(cls, learned: Iterable[tuple[str, str, int]] = ()) -> "Abbreviations":
+        """The built-in table, then ``learned`` definitions (form, expansion, articles)
+        given by at least :data:`MIN_DEFINED` articles, most defined first."""
+        expansions: dict[str, list[str]] = {}
+        forms: dict[tuple[str, ...], list[str]] = {}
+        defined = [(d.form, d.expansion) for d in built_in()]
+        defined += [(f, e) for f, e, n in learned if n >= MIN_DEFINED]
+        for form, expansion in defined:
+            key, ekey = form_key(form), expansion_key(expansion)
+            if len(ekey) < 2 or not key:
+                continue
+            known = expansions.setdefault(key, [])
+            if expansion not in known and len(known) < EXPANSIONS_PER_FORM:
+                known.append(expansion)
+            written = forms.setdefault(ekey, [])
+            if form not in written and len(written) < FORMS_PER_EXPANSION:
+                written.append(form)
+        return cls(expansions, forms, max(map(len, forms), default=0))
+
+
+def _as_typed(c: Clause | None, marked: bool, variant: str) -> Clause | None:
+    """A variant clause, its syllables folded when the query has no marks (so any marks
+    match, as for the words typed)."""
+    if c is None:
+        return None
+    terms = c.terms if marked else [QTerm(t.folded, t.folded) for t in c.terms]
+    return Clause(c.text, terms, variant)
+
+
+def _short_form(c: Clause) -> str | None:
+    """The form key of a clause that may be a short form: typed in capitals, or not shaped
+    like a syllable."""
+    key = "".join(t.folded for t in c.terms)
+    letters = [ch for ch in c.text if ch.isalpha()]
+    if not letters or any(ch.isdigit() for ch in c.text):
+        return None
+    if all(ch.isupper() for ch in letters) or not _SYLLABLE_SHAPE.match(key):
+        return key
+    return None
+
+
+def _expansion_spans(q: ParsedQuery, abbreviations: Abbreviations) -> dict[int, list[Clause]]:
+    """For runs of consecutive units spelling a known expansion (`ủy ban nhân dân`, four
+    units), the short forms standing for the run: each unit's part of them."""
+    out: dict[int, list[Clause]] = {}
+    single = [None if u.ored or len(u.alternatives) != 1 else u.alternatives[0] for u in q.units]
+    i = 0
+    while i < len(q.units):
+        for n in range(min(abbreviations.longest, len(q.units) - i), 1, -1):
+            run = single[i:i + n]
+            if any(c is None for c in run):
+                continue
+            forms = abbreviations.forms.get(tuple(t.folded for c in run for t in c.terms))
+            if forms:
+                for form in forms:
+                    c = _as_typed(clause(form), q.marked, ABBREVIATION)
+                    if c is not None:
+                        for k in range(n):
+                            out.setdefault(i + k, []).append(Clause(c.text, c.terms, c.variant, n, k))
+                i += n - 1
+                break
+        i += 1
+    return out
+
+
+def _abbreviation_variants(c: Clause, abbreviations: Abbreviations, marked: bool) -> list[Clause]:
+    """The clause's expansions (it is a short form) or short forms (it is an expansion)."""
+    out = []
+    key = _short_form(c)
+    if key is not None:
+        out += [_as_typed(clause(e), marked, ABBREVIATION) for e in abbreviations.expansions.get(key, ())]
+    out += [_as_typed(clause(f), marked, ABBREVIATION)
+            for f in abbreviations.forms.get(tuple(t.folded for t in c.terms), ())]
+    return [v for v in out if v is not None and [t.folded for t in v.terms] != [t.folded for t in c.terms]]
+
+
+def _iy_variant(c: Clause) -> Clause | None:
+    """The clause with each syllable whose `i` may be written `y` (or the reverse) in its
+    other spelling, or None when it has none."""
+    terms, changed = [], False
+    for t in c.terms:
+        twin = iy_twin(t.term)
+        if twin is None:
+            terms.append(t)
+        else:
+            terms.append(QTerm(twin, fold_term(twin), t.strict, t.prefer))
+            changed = True
+    return Clause(c.text, terms, I_Y) if changed else None
+
+
+def respell(q: ParsedQuery, abbreviations: Abbreviations) -> ParsedQuery:
+    """The query with each typed clause followed by its variants: expansions for
+    abbreviations, abbreviations for expansions (for a run of words spelling one, each
+    word's part of it) and the other spelling of `i`/`y` syllables."""
+    marked = q.marked
+    spans = _expansion_spans(q, abbreviations)
+    units = []
+    for i, u in enumerate(q.units):
+        alternatives: list[Clause] = []
+        for c in u.typed():
+            variants = _abbreviation_variants(c, abbreviations, marked)
+            for v in [c, *variants]:
+                twin = _iy_variant(v)
+                if twin is not None:
+                    variants.append(twin)
+            alternatives.append(c)
+            alternatives.extend(variants[:MAX_VARIANTS])
+        alternatives.extend(spans.get(i, ()))
+        units.append(Unit(alternatives))
+    q.units = units
+    return q
+
+
+def abbreviation_table(lexicon: Lexicon | None = None) -> list[dict]:
+    """What `searcher abbreviations` lists: the definitions an index learned (form,
+    expansion, articles, whether searches use it, whether the table has it too), or
+    without one (``lexicon``) the built-in table."""
+    table = {(form_key(d.form), expansion_key(d.expansion)) for d in built_in()}
+    if lexicon is None:
+        return [{"form": d.form, "expansion": d.expansion, "articles": None, "used": True,
+                 "built_in": True} for d in built_in()]
+    return [{"form": form, "expansion": expansion, "articles": n, "used": n >= MIN_DEFINED,
+             "built_in": (form_key(form), expansion_key(expansion)) in table}
+            for form, expansion, n in lexicon.definitions()]

@@ -1,0 +1,152 @@
+"""Other spellings of the same words: abbreviations and their expansions (built in and
+learned from the articles), `i`/`y` twins. Each matches as the word typed, ranked below it.
+
+The corpus is written for the tests and indexed for real; every query goes through the CLI.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from searcher.analysis.abbreviations import definitions
+from searcher.analysis.spellings import iy_twin
+
+from helpers import Searcher, write_article
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("variants")
+    folder = root / "corpus"
+    folder.mkdir()
+    write_article(folder, "a-typed", [
+        "Tin tỉnh nhà",
+        "Chủ tịch UBND tỉnh Nghệ An phát biểu tại hội nghị",
+        "Các chiến sĩ công an trực đêm",
+    ])
+    write_article(folder, "b-written-out", [
+        "Tin địa phương",
+        "Ủy ban nhân dân tỉnh Nghệ An ban hành kế hoạch mới",
+        "Hai chiến sỹ biên phòng được khen thưởng",
+    ])
+    write_article(folder, "c-apart", [
+        "Ủy viên ban chấp hành nói về nhân tài và dân số",
+        "Tuy vậy, tui vẫn đi làm ở trạm y tế xã",
+    ])
+    # A short form the table does not know, defined by two articles, used by a third.
+    write_article(folder, "d-defines", ["Quỹ bảo hiểm tiền gửi (BHTG) công bố số liệu"])
+    write_article(folder, "e-defines", ["BHTG (bảo hiểm tiền gửi) tăng vốn điều lệ"])
+    write_article(folder, "f-uses", ["Người gửi tiền được bảo hiểm tiền gửi chi trả đủ"])
+    write_article(folder, "g-rare", ["Một lần định nghĩa: hệ thống thông tin địa lý (HTTTĐL)"])
+    index = root / "index"
+    s = Searcher(folder, index)
+    assert s.run("index").exit_code == 0
+    return folder, index
+
+
+def _articles(s: Searcher, query: str, mode: str = "--paragraphs") -> list[tuple[str, int]]:
+    data = s.json(query, extra=(mode, "--limit", "50"))
+    return [(h["article"], h["paragraph"]) for h in data["hits"]]
+
+
+def test_an_abbreviation_finds_its_expansion_below_itself(corpus):
+    s = Searcher(*corpus)
+    assert _articles(s, "UBND tỉnh Nghệ An") == [("a-typed", 1), ("b-written-out", 1)]
+    hits = _articles(s, "UBND")
+    assert hits == [("a-typed", 1), ("b-written-out", 1)]
+    assert ("c-apart", 0) not in hits  # the expansion's words apart are not the expansion
+
+
+def test_an_expansion_finds_its_abbreviation_below_itself(corpus):
+    s = Searcher(*corpus)
+    for query in ("Ủy ban nhân dân tỉnh Nghệ An", "uy ban nhan dan tinh nghe an"):
+        hits = _articles(s, query)
+        assert hits[0] == ("b-written-out", 1), query
+        assert ("a-typed", 1) in hits, query
+    data = s.json("ủy ban nhân dân", extra=("--paragraphs",))
+    assert [h["article"] for h in data["hits"][:1]] == ["b-written-out"]
+    # Written out, then abbreviated; the words apart are matched too, ranked last.
+    assert [(h["article"], h["paragraph"]) for h in data["hits"]] == [
+        ("b-written-out", 1), ("a-typed", 1), ("c-apart", 0)]
+
+
+def test_the_abbreviation_is_highlighted_where_it_stands_for_the_words(corpus):
+    s = Searcher(*corpus)
+    hit = next(h for h in s.json("ủy ban nhân dân tỉnh", extra=("--paragraphs",))["hits"]
+               if h["article"] == "a-typed" and h["paragraph"] == 1)
+    assert [hit["text"][a:b] for a, b in hit["highlights"]] == ["UBND tỉnh"]
+
+
+def test_lowercase_short_forms_but_not_syllables(corpus):
+    s = Searcher(*corpus)
+    assert ("b-written-out", 1) in _articles(s, "ubnd nghe an")
+    assert _articles(s, "tp") == []  # `TP` (thành phố) is nowhere written out here either
+
+
+def test_i_and_y_spellings_are_one_word_typed_first(corpus):
+    s = Searcher(*corpus)
+    for query, first, second in (("chiến sĩ", "a-typed", "b-written-out"),
+                                 ("chiến sỹ", "b-written-out", "a-typed"),
+                                 ("chien si", "a-typed", "b-written-out")):
+        hits = [a for a, _ in _articles(s, query)]
+        assert hits[:2] == [first, second], query
+
+
+def test_other_vowels_and_syllable_starts_are_not_twins(corpus):
+    s = Searcher(*corpus)
+    assert iy_twin("tuy") is None and iy_twin("y") is None and iy_twin("thi") is None
+    assert [a for a, _ in _articles(s, "tui vẫn")] == ["c-apart"]
+    hits = s.json("i tế", extra=("--paragraphs",))["hits"]
+    assert [[h["text"][a:b] for a, b in h["highlights"]] for h in hits] == [["tế"]]
+
+
+def test_definitions_are_learned_from_the_articles(corpus):
+    s = Searcher(*corpus)
+    rows = {(r["form"], r["expansion"]): r for r in s.json_of("abbreviations")["abbreviations"]}
+    assert rows[("BHTG", "bảo hiểm tiền gửi")]["articles"] == 2
+    assert rows[("BHTG", "bảo hiểm tiền gửi")]["used"] is True
+    assert rows[("HTTTĐL", "hệ thống thông tin địa lý")] == {
+        "form": "HTTTĐL", "expansion": "hệ thống thông tin địa lý", "articles": 1, "used": False,
+        "built_in": False}
+    assert "f-uses" in [a for a, _ in _articles(s, "BHTG")]
+    human = s.run("abbreviations")
+    assert human.exit_code == 0
+    assert re.search(r"^BHTG +bảo hiểm tiền gửi +2 articles$", human.output, re.M)
+    assert re.search(r"^HTTTĐL +hệ thống thông tin địa lý +1 article +\(not used", human.output, re.M)
+
+
+def test_learned_definitions_follow_updates(corpus, tmp_path):
+    folder, _ = corpus
+    copy = tmp_path / "corpus"
+    copy.mkdir()
+    for f in folder.glob("*.txt"):
+        (copy / f.name).write_bytes(f.read_bytes())
+    s = Searcher(copy, tmp_path / "index")
+    assert s.run("index").exit_code == 0
+    (copy / "e-defines.txt").unlink()
+    assert s.run("index").exit_code == 0
+    rows = {(r["form"], r["expansion"]): r for r in s.json_of("abbreviations")["abbreviations"]}
+    assert rows[("BHTG", "bảo hiểm tiền gửi")]["articles"] == 1
+    assert "f-uses" not in [a for a, _ in _articles(s, "BHTG")]
+
+
+def test_definitions_in_text():
+    found = definitions(["Chế độ bảo hiểm xã hội (BHXH) mới",
+                         "Sở GD&ĐT (Giáo dục và Đào tạo) tỉnh",
+                         "Ủy ban MTTQ tỉnh và Mặt trận Tổ quốc huyện",
+                         "Điều (3) và khoản (a) không định nghĩa gì (ABC)"])
+    assert {(d.form, d.expansion) for d in found} == {
+        ("BHXH", "bảo hiểm xã hội"), ("GD&ĐT", "giáo dục và đào tạo"), ("MTTQ", "mặt trận tổ quốc")}
+
+
+def test_analyze_shows_the_alternatives():
+    s = Searcher(Path(), Path())
+    data = s.json_of("analyze", "UBND TP.HCM chiến sỹ an ninh Tổ quốc")
+    assert [(a["text"], a["kind"], a["spellings"]) for a in data["alternatives"]] == [
+        ("UBND", "abbreviation", ["ủy ban nhân dân"]),
+        ("TP.HCM", "abbreviation", ["thành phố hồ chí minh"]),
+        ("sỹ", "i/y", ["sĩ"]),
+        ("an ninh Tổ quốc", "abbreviation", ["ANTQ"]),
+    ]
