@@ -3,8 +3,9 @@
 A corpus is a folder searched recursively for `*.txt` (`.TXT` too). A file may open with ` date YYYY-MM`
 (or `YYYY-MM-DD`); the rest of that line, if any, is the title. Every non-blank line is a
 paragraph, numbered from 0; paragraph 0 is the title, and a short last line of one to four
-capitalized words is the byline. Files are decoded as UTF-8 (with or without BOM) or UTF-16
-with BOM; anything else is reported and skipped, never fatal.
+capitalized words is the byline. Files are decoded as UTF-8 (with or without BOM), UTF-16
+with BOM, or one of the Vietnamese encodings from before Unicode (:mod:`.encodings`);
+anything else is reported and skipped, never fatal.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from .encodings import detect_legacy
 from .errors import CorpusError
 
 _HEADER = re.compile(r"\A[ \t\u00a0\ufeff]*date[ \t\u00a0]+(\d{4}-\d{2}(?:-\d{2})?)(?![\d-])[ \t\u00a0]*")
@@ -46,6 +48,7 @@ class Article:
     sha1: str = ""
     stat: FileStat | None = field(default=None, repr=False)
     lines: list[int] = field(default_factory=list)  # 1-based line of each paragraph
+    encoding: str | None = None  # the legacy encoding the file is in (None: Unicode)
 
     @property
     def title(self) -> str:
@@ -60,21 +63,31 @@ class Article:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 (BOM optional) or UTF-16 with BOM; :class:`SkippedFile` for anything else."""
+    """UTF-8 (BOM optional), UTF-16 with BOM, or a Vietnamese legacy encoding (see
+    :func:`decode_with`); :class:`SkippedFile` for anything else."""
+    return decode_with(data)[0]
+
+
+def decode_with(data: bytes) -> tuple[str, str | None]:
+    """The text, and the legacy encoding it was in (TCVN3, VNI-Windows, Windows-1258; None
+    for Unicode)."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16")
+            return data.decode("utf-16"), None
         except UnicodeDecodeError as exc:
             raise SkippedFile(f"invalid UTF-16 at byte {exc.start}") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise SkippedFile(f"not UTF-8 (invalid byte at offset {exc.start})") from None
-    if "\x00" in text:
+    if b"\x00" in data:
         raise SkippedFile("binary file (contains NUL bytes)")
-    return text
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        legacy = detect_legacy(data)
+        if legacy is None:
+            raise SkippedFile(f"not UTF-8 (invalid byte at offset {exc.start}) nor Vietnamese in "
+                              f"TCVN3, VNI-Windows or Windows-1258") from None
+        return legacy[1], legacy[0]
 
 
 def is_byline(line: str) -> bool:
@@ -161,7 +174,9 @@ def load(stat: FileStat) -> Article:
         raise SkippedFile(f"unreadable ({exc.strerror or exc})") from None
     if not data.strip():
         raise SkippedFile("empty file")
-    art = parse_article(decode(data), stat.article)
+    text, encoding = decode_with(data)
+    art = parse_article(text, stat.article)
+    art.encoding = encoding
     if not art.paragraphs:
         raise SkippedFile("no text")
     art.sha1 = hashlib.sha1(data).hexdigest()

@@ -270,7 +270,7 @@ def test_counts_and_paths_read_right(corpus, tmp_path, monkeypatch):
 
 
 def test_unreadable_files_are_reported_once_per_version(corpus, tmp_path):
-    (corpus / "latin1.txt").write_bytes("Tin t\xe1c m\xe1y".encode("latin-1"))
+    (corpus / "latin1.txt").write_bytes("Ça coûte très cher à Paris".encode("latin-1"))
     (corpus / "notes.md").write_text("# not an article")
     (corpus / "photo.jpg").write_bytes(b"\xff\xd8")
     (corpus / "UPPER.TXT").write_text("Bài viết hoa Kon Tum\nNội dung.\n", encoding="utf-8")
@@ -286,7 +286,7 @@ def test_unreadable_files_are_reported_once_per_version(corpus, tmp_path):
     assert "still skipped" in verbose.stderr and "latin1.txt" in verbose.stderr
     assert "notes.md" in verbose.stderr
     time.sleep(0.01)
-    (corpus / "latin1.txt").write_bytes("Tin t\xe1c kh\xe1c".encode("latin-1"))  # a new version
+    (corpus / "latin1.txt").write_bytes("Ça coûte cher à Lyon".encode("latin-1"))  # a new version
     assert "latin1.txt" in s.run("index").stderr
 
 

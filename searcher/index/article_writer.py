@@ -51,6 +51,7 @@ class Outcome:
     status: str
     paragraphs: int = 0
     error: str | None = None
+    encoding: str | None = None  # the legacy encoding the file was decoded from
 
 
 @dataclass
@@ -70,6 +71,7 @@ def article_meta(art: Article) -> dict:
     """The stored metadata of an article document."""
     return {"article": art.article, "title": art.title, "date": art.date, "byline": art.byline,
             "paragraphs": len(art.paragraphs), "file": art.file, "lines": art.lines,
+            **({"encoding": art.encoding} if art.encoding else {}),
             **fingerprint(art.stat, art.sha1)}
 
 
@@ -136,7 +138,7 @@ class ArticleWriter:
             for fields, terms in paragraph_documents(art, paragraphs):
                 self._add(fields, terms)
             status = ADDED if old is None else UPDATED
-        return Outcome(art.article, status, len(art.paragraphs))
+        return Outcome(art.article, status, len(art.paragraphs), encoding=art.encoding)
 
     def finish(self) -> list:
         """Write the segment (the builder keeps memory bounded): a list of it, or an empty

@@ -52,6 +52,7 @@ class UpdateReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why), this time
     still_skipped: list[tuple[str, str]] = field(default_factory=list)  # unchanged since
     ignored: list[str] = field(default_factory=list)  # files that are not .txt
+    decoded: list[tuple[str, str]] = field(default_factory=list)  # (path, legacy encoding), this time
 
     def summary(self) -> str:
         head = f"+{self.added:,} added, {self.updated:,} updated, {self.removed:,} removed"
@@ -158,6 +159,8 @@ def _apply(writer, removed: list[str], written: Written, stats: dict[str, FileSt
         else:
             report.added += 1
         known[article] = {"paragraphs": outcome.paragraphs}  # all that is read from here on
+        if outcome.encoding and outcome.status != TOUCHED:
+            report.decoded.append((str(stats[article].path), outcome.encoding))
         changed = True
     return changed
 

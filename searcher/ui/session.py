@@ -88,6 +88,8 @@ def run_update(settings: Settings, rebuild: bool = False, verbose: bool = False)
                               progress=progress, warn=warn)
     finally:
         progress.close()
+    for path, encoding in report.decoded:
+        click.echo(f"searcher: note: {safe(path)}: decoded from {encoding}", err=True)
     if verbose:
         for path, why in report.still_skipped:
             warn(f"still skipped {path}: {why}")
