@@ -8,7 +8,7 @@
   (titles, abstracts, titles with diacritics removed, titles with 40% of their syllables
   stripped of marks, titles holding i/y syllables as written and swapped (`sĩ` <-> `sỹ`),
   titles holding abbreviations or their expansions as written and swapped (`UBND` <->
-  `ủy ban nhân dân`, by searcher's built-in table),
+  `ủy ban nhân dân`, by searcher's built-in table), titles with one letter left out of a word,
   titles typed as Telex and as VNI key strokes); MRR@10, success@1, success@10 at article level (one hit per article),
   with article hits (the default output) and with paragraph hits (`--paragraphs`, an article
   ranked by its first paragraph);
@@ -111,6 +111,21 @@ def swap_abbreviations(text: str) -> str | None:
                 out.append(words[i])
             i += 1
     return " ".join(w for w in out if w) if swapped else None
+
+
+def one_typo(text: str, seed: str) -> str | None:
+    """The text with one letter (not the first) left out of one of its words of four
+    letters or more (chosen by ``seed``): a title typed with a slip. None when it has no
+    such word."""
+    words = text.split()
+    long = [i for i, w in enumerate(words) if len(w) >= 4 and w.isalpha()]
+    if not long:
+        return None
+    rng = random.Random(seed)
+    i = rng.choice(long)
+    k = rng.randrange(1, len(words[i]))
+    words[i] = words[i][:k] + words[i][k + 1:]
+    return " ".join(words)
 
 
 def keystrokes(text: str, scheme: str) -> str:
@@ -363,6 +378,8 @@ def main() -> None:
             "the same titles, abbreviations swapped": [
                 (swap_abbreviations(q["title"]), {q["article"]}) for q in queries
                 if swap_abbreviations(q["title"])],
+            "titles with one typo": [(one_typo(q["title"], q["qid"]), {q["article"]}) for q in queries
+                                     if one_typo(q["title"], q["qid"])],
             "titles typed as Telex key strokes": [(keystrokes(q["title"], "telex"), {q["article"]})
                                                   for q in queries],
             "titles typed as VNI key strokes": [(keystrokes(q["title"], "vni"), {q["article"]})

@@ -40,6 +40,10 @@ def corpus(tmp_path_factory) -> tuple[Path, Path]:
     write_article(folder, "e-defines", ["BHTG (bảo hiểm tiền gửi) tăng vốn điều lệ"])
     write_article(folder, "f-uses", ["Người gửi tiền được bảo hiểm tiền gửi chi trả đủ"])
     write_article(folder, "g-rare", ["Một lần định nghĩa: hệ thống thông tin địa lý (HTTTĐL)"])
+    # Typos in the text: one of many paragraphs spelling the word right.
+    write_article(folder, "h-lessons", ["Rút ra bài học kinh nghiệm quý", "Nhiều bài học kinh nghiệm",
+                                        "Các bài học kinh nghiệm được chia sẻ", "Trao đổi kinh nghiệm"])
+    write_article(folder, "i-typo", ["Tổng kết", "Những bài học kinh nghệm từ thực tiễn"])
     index = root / "index"
     s = Searcher(folder, index)
     assert s.run("index").exit_code == 0
@@ -150,3 +154,30 @@ def test_analyze_shows_the_alternatives():
         ("sỹ", "i/y", ["sĩ"]),
         ("an ninh Tổ quốc", "abbreviation", ["ANTQ"]),
     ]
+
+
+def test_a_typo_in_the_text_is_found_below_the_word_spelled_right(corpus):
+    s = Searcher(*corpus)
+    hits = _articles(s, "bài học kinh nghiệm")
+    assert hits[-1] == ("i-typo", 1)
+    assert [a for a, _ in hits[:-1]] == ["h-lessons"] * 3
+    hit = s.json("bài học kinh nghiệm", extra=("--paragraphs",))["hits"][-1]
+    assert [hit["text"][a:b] for a, b in hit["highlights"]] == ["bài học kinh nghệm"]
+
+
+def test_a_typo_in_the_query_finds_the_word_and_names_it(corpus):
+    s = Searcher(*corpus)
+    data = s.json("bài học kinh nghiêmm", extra=("--paragraphs",))
+    assert [h["article"] for h in data["hits"][:3]] == ["h-lessons"] * 3
+    assert data["suggestion"] == "bài học kinh nghiệm"
+
+
+def test_codes_numbers_and_short_words_have_no_typos(corpus):
+    from searcher.search import SearchEngine
+    from searcher.search.variants import TYPO
+
+    _, index = corpus
+    with SearchEngine(index) as engine:
+        for text in ("UBNDD", "20244", "nghiệm2", "bàa"):
+            q = engine.prepare_query(text)
+            assert not [c for u in q.units for c in u.alternatives if c.variant == TYPO], text

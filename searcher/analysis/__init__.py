@@ -10,7 +10,7 @@ Modules, in the order text flows through them: :mod:`.syllables` (units with off
 from .filters import (FoldFilter, NormalizeFilter, PairFilter, VietnameseTokenizer, pair_analyzer,
                       syllable_analyzer, word_analyzer)
 from .normalize import TERM_CACHE, clean, fold_surface, fold_term, normalize_term
-from .segment import SegmenterError, get_segmenter
+from .segment import SegmenterError, dictionary_syllables, get_segmenter
 from .syllables import (CODE, NUMBER, PUNCT, SYLLABLE, TextUnit, code_parts, scan_units, split_units,
                         syllable_spans, syllable_surfaces, unit_kinds)
 from .tokens import (JOINER, WORD, IndexTerms, WordSpan, fold_joined, folded_index_term, index_terms,
@@ -32,7 +32,7 @@ __all__ = [
     "FoldFilter", "NormalizeFilter", "PairFilter", "VietnameseTokenizer", "pair_analyzer",
     "syllable_analyzer", "word_analyzer",
     "TERM_CACHE", "clean", "fold_surface", "fold_term", "normalize_term",
-    "SegmenterError", "get_segmenter",
+    "SegmenterError", "dictionary_syllables", "get_segmenter",
     "CODE", "NUMBER", "PUNCT", "SYLLABLE", "TextUnit", "code_parts", "scan_units", "split_units",
     "syllable_spans", "syllable_surfaces", "unit_kinds",
     "JOINER", "WORD", "IndexTerms", "WordSpan", "fold_joined", "folded_index_term", "index_terms",

@@ -17,6 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
+from .normalize import fold_term
+
 _PUNCT = frozenset(string.punctuation)
 _MAX_CHUNK = 400  # syllables tagged in one CRF call; longer runs are cut at punctuation
 
@@ -81,6 +83,17 @@ def _token_attributes(tok: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple
         before.append("-1:word.isupper()")
         after.append("+1:word.isupper()")
     return tuple(own), tuple(before), tuple(after), low
+
+
+@lru_cache(maxsize=1)
+def dictionary_syllables() -> frozenset[str]:
+    """Every syllable of pyvi's dictionary of words, folded: what Vietnamese writes, in any
+    marks (a syllable outside it, such as `nghệm`, is a typo or a foreign word)."""
+    try:
+        words = (_pyvi_dir() / "models" / "words.txt").read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SegmenterError(f"cannot read pyvi's dictionary: {exc}") from exc
+    return frozenset(fold_term(s) for s in set(words.lower().split()))
 
 
 class Segmenter:

@@ -73,6 +73,17 @@ class Lexicon:
         exact_field, folded_field = SYLLABLE_FIELDS[level]
         return self.postings.doc_frequency(exact_field, folded) + self.postings.doc_frequency(folded_field, folded)
 
+    def folded_neighbors(self, folded: str) -> list[tuple[str, int]]:
+        """The folded syllables of the index one edit of plain letters from ``folded``, with
+        their paragraph counts (see :meth:`folded_df`), in the vocabulary's memory when it
+        is current."""
+        known = self.folded_vocabulary()
+        candidates = _edits(folded, False)
+        if known is not None:
+            candidates = candidates & known
+        found = [(c, self.folded_df(c)) for c in sorted(candidates)]
+        return [(c, df) for c, df in found if df]
+
     def syllables(self) -> Iterator[tuple[str, int]]:
         """Every exact syllable with its paragraph count."""
         for term, info in self.reader.iter_field("syl"):

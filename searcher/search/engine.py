@@ -23,7 +23,7 @@ from .query import ParsedQuery, mark_exact, parse_query
 from .results import Hit, Order, Ranking, SearchResult
 from .retrieval import Retriever
 from .stats import CorpusStats
-from .variants import Abbreviations, respell
+from .variants import Abbreviations, Typos, respell
 
 SORTS = ("relevance", "newest", "oldest")
 
@@ -105,7 +105,8 @@ class SearchEngine:
             held = self.postings.doc_frequency("syl", term)
             return held / max(self.lexicon.folded_df(term), held, 1)
 
-        return respell(mark_exact(parse_query(text), share), self.abbreviations)
+        return respell(mark_exact(parse_query(text), share), self.abbreviations,
+                       Typos(self.lexicon, self.stats.paragraphs))
 
     @property
     def abbreviations(self) -> Abbreviations:

@@ -110,8 +110,8 @@ def correct_spelling(lexicon: Lexicon, q: ParsedQuery) -> str | None:
 def suggest_for(lexicon: Lexicon, q: ParsedQuery, total: int,
                 texts: Sequence[ParagraphTerms]) -> str | None:
     """A better query to offer, or None: spelling first (when hits are few or a word is
-    unknown to the index), then, for a query typed without marks, its accented form
-    (learned from the ``texts`` of its best candidates)."""
+    unknown to the index), then, for a query typed without marks or corrected, its
+    accented form (learned from the ``texts`` of its best candidates)."""
     terms = q.typed_terms()
     original = text = q.text
     if total < FEW_HITS or any(lexicon.folded_df(t.folded) == 0 for t in terms):
@@ -119,7 +119,7 @@ def suggest_for(lexicon: Lexicon, q: ParsedQuery, total: int,
         if fixed and fixed != q.text:
             text, q = fixed, parse_query(fixed)
             terms = q.typed_terms()
-    if terms and not q.marked:
+    if terms and (not q.marked or text != original):  # a corrected word gets its marks too
         restored = restore_accents(q, texts)
         if restored:
             text = restored

@@ -12,11 +12,12 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from ..analysis import fold_term
+from ..analysis import dictionary_syllables, fold_term
 from ..analysis.abbreviations import built_in, expansion_key, form_key
 from ..analysis.spellings import iy_twin
 from ..index import Lexicon
 from .query import Clause, ParsedQuery, QTerm, Unit, clause
+from .scoring import LONG_QUERY
 
 I_Y, ABBREVIATION, TYPO = "i/y", "abbreviation", "typo"
 # A learned definition is used once this many articles give it.
@@ -24,6 +25,13 @@ MIN_DEFINED = 2
 EXPANSIONS_PER_FORM = 2
 FORMS_PER_EXPANSION = 3
 MAX_VARIANTS = 4  # per typed clause
+# Typos (see Typos): a neighbour is rare at most this share of the paragraphs (and of the
+# word typed), or this many; words shorter than this many letters have none.
+TYPO_RARE_SHARE = 0.0005
+TYPO_SHARE = 0.25
+TYPO_MIN_DF = 1
+TYPO_MIN_LETTERS = 4
+TYPOS_PER_WORD = 2
 
 # A folded Vietnamese syllable: initial consonant, vowels, final consonant. A short form
 # typed in lowercase (`ubnd`) is taken for one only when it is not shaped like a syllable.
@@ -130,17 +138,56 @@ def _iy_variant(c: Clause) -> Clause | None:
     return Clause(c.text, terms, I_Y) if changed else None
 
 
-def respell(q: ParsedQuery, abbreviations: Abbreviations) -> ParsedQuery:
+class Typos:
+    """Which syllables at one edit of letters (any marks) from a query word are taken for
+    it: for a word the index does not hold, its most frequent such neighbour; for one it
+    holds, in a short query, the neighbours much rarer than it that are no Vietnamese
+    syllable in any marks (the texts' typos: `nghệm` for `nghiệm`). Never for codes,
+    numbers or short words."""
+
+    def __init__(self, lexicon: Lexicon, paragraphs: int):
+        self.lexicon = lexicon
+        self.rare = max(TYPO_MIN_DF, TYPO_RARE_SHARE * paragraphs)
+
+    def of(self, term: QTerm, short: bool) -> list[str]:
+        folded = term.folded
+        if len(folded) < TYPO_MIN_LETTERS or not folded.isalpha():
+            return []
+        held = self.lexicon.folded_df(folded)
+        if not held:
+            neighbors = self.lexicon.folded_neighbors(folded)
+            return [max(neighbors, key=lambda n: (n[1], n[0]))[0]] if neighbors else []
+        if not short or not _SYLLABLE_SHAPE.match(folded):
+            return []
+        rare = min(self.rare, TYPO_SHARE * held)
+        found = [(df, f) for f, df in self.lexicon.folded_neighbors(folded) if df <= rare]
+        if found:
+            vietnamese = dictionary_syllables()
+            found = [(df, f) for df, f in found if f not in vietnamese]
+        return [f for _, f in sorted(found, reverse=True)[:TYPOS_PER_WORD]]
+
+
+def _typo_variants(c: Clause, typos: Typos | None, short: bool) -> list[Clause]:
+    """A one-word clause's typo neighbours (see :class:`Typos`), as clauses."""
+    if typos is None or len(c.terms) != 1 or any(ch.isdigit() or ch.isupper() for ch in c.text[1:]):
+        return []
+    return [Clause(f, [QTerm(f, f)], TYPO) for f in typos.of(c.terms[0], short)]
+
+
+def respell(q: ParsedQuery, abbreviations: Abbreviations, typos: Typos | None = None) -> ParsedQuery:
     """The query with each typed clause followed by its variants: expansions for
     abbreviations, abbreviations for expansions (for a run of words spelling one, each
-    word's part of it) and the other spelling of `i`/`y` syllables."""
+    word's part of it), the other spelling of `i`/`y` syllables, and typos (see
+    :class:`Typos`)."""
     marked = q.marked
+    short = len(q.units) <= LONG_QUERY and not any(u.ored for u in q.units)
     spans = _expansion_spans(q, abbreviations)
     units = []
     for i, u in enumerate(q.units):
         alternatives: list[Clause] = []
         for c in u.typed():
             variants = _abbreviation_variants(c, abbreviations, marked)
+            variants += _typo_variants(c, typos, short)
             for v in [c, *variants]:
                 twin = _iy_variant(v)
                 if twin is not None:
