@@ -154,16 +154,20 @@ class ArticleRanker:
     def _pairs(self, q: ParsedQuery, df_exact: dict[str, int],
                df_folded: dict[str, int]) -> list[PairWeight | None]:
         """Each pair of consecutive query units typed without OR as a bigram with its
-        article-level idf; as typed, its df is estimated from the bigram's folded df and
-        how often each word is spelled as typed."""
+        article-level idf (of its most frequent spelling, when a word has variants); as
+        typed, its df is estimated from the bigram's folded df and how often each word is
+        spelled as typed."""
         out: list[PairWeight | None] = []
         articles = self.stats.articles
         for a, b in zip(q.units, q.units[1:]):
             if a.ored or b.ored:
                 out.append(None)
                 continue
-            first, second = a.alternatives[0].terms[-1], b.alternatives[0].terms[0]
-            df = self.bigrams.df(first.folded, second.folded)
+            df, first, second = max(
+                ((self.bigrams.df(f.folded, s.folded), f, s)
+                 for f in (c.terms[-1] for c in a.alternatives if c.span == 1)
+                 for s in (c.terms[0] for c in b.alternatives if c.span == 1)),
+                key=lambda found: found[0])
             if not df:
                 out.append(None)
                 continue

@@ -21,7 +21,7 @@ COVERAGE_WEIGHT = 1.0   # fraction of the query's idf mass matched, x total idf
 
 LONG_QUERY = 5  # queries of more units than this are long: headlines, questions
 # A variant of a typed clause (see .variants) weighs this share of the typed clause's idf.
-VARIANT_WEIGHTS = {"i/y": 0.9, "abbreviation": 0.9, "typo": 0.5}
+VARIANT_WEIGHTS = {"i/y": 0.95, "abbreviation": 0.9, "typo": 0.5}
 
 
 def paragraph_idf(df: int, n: int) -> float:
@@ -91,10 +91,19 @@ class ClauseWeight:
 
     @classmethod
     def of(cls, clause: Clause, df_exact: dict[str, int], df_folded: dict[str, int], n: int,
-           idf_of: Callable[[int, int], float] = paragraph_idf):
-        folded = sum(idf_of(df_folded.get(t.folded, 0), n) for t in clause.terms)
-        exact = sum(idf_of(df_exact.get(t.term, 0) if t.exact else df_folded.get(t.folded, 0), n)
-                    for t in clause.terms)
+           idf_of: Callable[[int, int], float] = paragraph_idf, twin: Clause | None = None):
+        """``twin``: another spelling of the same syllables (`sỹ` for `sĩ`), whose documents
+        count as the clause's."""
+        others = twin.terms if twin is not None else [None] * len(clause.terms)
+        exact = folded = 0.0
+        for t, o in zip(clause.terms, others):
+            df_f = df_folded.get(t.folded, 0)
+            df_e = df_exact.get(t.term, 0)
+            if o is not None and o.folded != t.folded:
+                df_f += df_folded.get(o.folded, 0)
+                df_e += df_exact.get(o.term, 0)
+            folded += idf_of(df_f, n)
+            exact += idf_of(df_e if t.exact else df_f, n)
         return cls(clause, exact, folded)
 
 
@@ -109,20 +118,40 @@ class QueryWeights:
     @classmethod
     def of(cls, query: ParsedQuery, df_exact: dict[str, int], df_folded: dict[str, int],
            n: int, idf_of: Callable[[int, int], float] = paragraph_idf) -> "QueryWeights":
-        units = []
-        for u in query.units:
-            weights: list[ClauseWeight] = []
-            for c in u.alternatives:
-                w = ClauseWeight.of(c, df_exact, df_folded, n, idf_of)
-                if c.variant is not None and weights:
-                    # The same words spelled otherwise: as informative as typed, a little less.
-                    typed = next(t for t in reversed(weights) if t.clause.variant is None)
-                    share = VARIANT_WEIGHTS[c.variant]
-                    w = ClauseWeight(c, share * typed.exact, share * typed.folded)
-                weights.append(w)
-            units.append(weights)
+        def own(c: Clause, twin: Clause | None = None) -> ClauseWeight:
+            return ClauseWeight.of(c, df_exact, df_folded, n, idf_of, twin)
+
+        units = [_unit_weights(u.alternatives, own) for u in query.units]
         return cls(units, sum(max(w.exact for w in alts) for alts in units),
                    [u.alternatives for u in query.units])
+
+
+def _scaled(c: Clause, w: ClauseWeight, share: float) -> ClauseWeight:
+    return ClauseWeight(c, share * w.exact, share * w.folded)
+
+
+def _unit_weights(alternatives: list[Clause], own: Callable[..., ClauseWeight]) -> list[ClauseWeight]:
+    """The idf of a unit's alternatives: each typed clause its own, its variants a share of
+    it (:data:`VARIANT_WEIGHTS`). The two spellings of `i`/`y` are one word: the typed
+    clause's idf counts its twin's documents as its own. A typo weighs its own idf, at most
+    the word's (which the index may not hold)."""
+    out: list[ClauseWeight] = []
+    typed = ClauseWeight(alternatives[0], 0.0, 0.0)
+    for k, c in enumerate(alternatives):
+        if c.variant is None:
+            later = alternatives[k + 1:]
+            end = next((j for j, v in enumerate(later) if v.variant is None), len(later))
+            variants = later[:end]
+            twin = next((v for v in variants if v.variant == "i/y" and v.text == c.text), None)
+            typed = own(c, twin)
+            out.append(typed)
+        elif c.variant == "typo":
+            mine = own(c)
+            out.append(ClauseWeight(c, VARIANT_WEIGHTS[c.variant] * min(mine.exact, typed.exact),
+                                    VARIANT_WEIGHTS[c.variant] * min(mine.folded, typed.folded)))
+        else:
+            out.append(_scaled(c, typed, VARIANT_WEIGHTS[c.variant]))
+    return out
 
 
 def hit_matches(hits: Hits, weights: QueryWeights) -> list[UnitMatch | None]:
