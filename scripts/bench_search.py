@@ -5,7 +5,8 @@
 
 Both versions of the `searcher` package are loaded side by side (the committed one from
 `git archive REF`, HEAD by default) and open the same index: the VietNews eval sample that
-scripts/eval_relevance.py builds (built here if missing). Every query is answered by both,
+scripts/eval_relevance.py builds (built here if missing). A version reading another index
+schema opens its own index of the same sample, built by that version beside it. Every query is answered by both,
 alternating which goes first, `--rounds` times, so that the machine's drifting speed hits
 both alike. Printed per query set: median and p95 of each version, the ratio of medians and
 the median of the per-query ratios, and how many queries' top 10 differ (articles, or with
@@ -55,6 +56,17 @@ def load_committed(ref: str, folder: Path):
     return search, schema
 
 
+def build_committed_index(folder: Path, corpus: Path, index: Path) -> None:
+    """Bring the committed version's own index of ``corpus`` up to date, in a process of
+    its own (its worker processes then load the same version)."""
+    code = ("import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]); "
+            "from searcher.index import IndexStore, update_index; "
+            "update_index(Path(sys.argv[2]), IndexStore(Path(sys.argv[3])))")
+    print(f"the committed version's index: {index}", flush=True)
+    if subprocess.run([sys.executable, "-c", code, str(folder), str(corpus), str(index)]).returncode:
+        die("the committed version could not build its index")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--against", default="HEAD", help="the committed version to compare with")
@@ -76,11 +88,12 @@ def main() -> None:
         from searcher.search import SearchEngine
         from searcher.index import SCHEMA_VERSION
 
-        if old_schema != SCHEMA_VERSION:
-            die(f"{args.against} reads index schema {old_schema}, the working tree {SCHEMA_VERSION}: "
-                f"they cannot share an index")
-        _, queries, _, index = ev.prepared_vietnews(Path(args.shared), 500)
-        engines = {args.against: old_search.SearchEngine(index), "working tree": SearchEngine(index)}
+        _, queries, corpus, index = ev.prepared_vietnews(Path(args.shared), 500)
+        old_index = index
+        if old_schema != SCHEMA_VERSION:  # each reads its own index of the same corpus
+            old_index = index.with_name(f"{index.name}-schema{old_schema}")
+            build_committed_index(Path(tmp), corpus, old_index)
+        engines = {args.against: old_search.SearchEngine(old_index), "working tree": SearchEngine(index)}
         texts = {"titles": [q["title"] for q in queries],
                  "nodia": [ev.strip_diacritics(q["title"]) for q in queries],
                  "abstracts": [q["abstract"] for q in queries]}

@@ -181,3 +181,18 @@ def test_codes_numbers_and_short_words_have_no_typos(corpus):
         for text in ("UBNDD", "20244", "nghiệm2", "bàa"):
             q = engine.prepare_query(text)
             assert not [c for u in q.units for c in u.alternatives if c.variant == TYPO], text
+
+
+@pytest.mark.parametrize("query", [
+    "UBND TỈNH NGHỆ AN BAN HÀNH KẾ HOẠCH", "coong an UBND tỉnh", "iPhone COVID-19 UBND",
+    "TP.HCM TPHCM TP HCM", "ủy ban nhân dân ủy ban nhân dân", "sỹ sĩ sy si", "ANTQ OR CAND",
+    '"ủy ban nhân dân" -UBND', "ubndd nghiêmmm kinhh", "A B C D E F G H", "&&& ... ---",
+])
+def test_odd_queries_answer_in_one_piece(corpus, query):
+    s = Searcher(*corpus)
+    for mode in ("--articles", "--paragraphs"):
+        result = s.run("search", "--json", mode, query)
+        assert result.exit_code in (0, 1), result.output
+        assert "Traceback" not in result.output
+    human = s.run("search", query)
+    assert human.exit_code in (0, 1) and "Traceback" not in human.output

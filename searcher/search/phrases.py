@@ -14,7 +14,7 @@ from typing import Iterable, Sequence
 from .matching import ParagraphTerms
 from .scoring import LONG_QUERY, QueryWeights, Scored, UnitMatch
 
-NOT_TOGETHER, TOGETHER, AS_TYPED = 0, 1, 2
+NOT_TOGETHER, RESPELLED, TOGETHER, AS_TYPED = 0, 1, 2, 3
 Spelling = tuple[str, ...]
 
 
@@ -35,7 +35,7 @@ def whole_runs(matches: Sequence[UnitMatch | None], adjacent_at: Sequence[set[in
 
 def phrase_tier(scored: Scored, weights: QueryWeights, pt: ParagraphTerms) -> tuple[int, frozenset[Spelling]]:
     """How a text holds the query as one run: :data:`AS_TYPED` (every syllable typed with
-    marks matching them, every word as typed), :data:`TOGETHER` (other marks, or a word in
+    marks matching them), :data:`TOGETHER` (other marks), :data:`RESPELLED` (a word in
     another spelling: see :mod:`.variants`), or :data:`NOT_TOGETHER`; and the
     spellings of its runs (their normalized syllables). Long queries are never together:
     they rank on the score alone (see :func:`~.scoring.rank_key`)."""
@@ -53,9 +53,9 @@ def phrase_tier(scored: Scored, weights: QueryWeights, pt: ParagraphTerms) -> tu
              in zip(offsets, matches, weights.units) if alternatives[m.alternative].typed]
     respelled = any(alternatives[m.alternative].clause.variant is not None
                     for m, alternatives in zip(matches, weights.units))
-    as_typed = not respelled and any(all(p + offset in exact for offset, exact in typed) for p in runs)
+    as_typed = any(all(p + offset in exact for offset, exact in typed) for p in runs)
     spellings = frozenset(tuple(pt.terms[p:p + length]) for p in runs)
-    return (AS_TYPED if as_typed else TOGETHER), spellings
+    return (RESPELLED if respelled else AS_TYPED if as_typed else TOGETHER), spellings
 
 
 def spelling_counts(held: Iterable[frozenset[Spelling]]) -> Counter:

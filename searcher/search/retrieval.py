@@ -294,8 +294,9 @@ class Retriever:
         def df_as_typed(t) -> int:
             return df_exact[t.term] if t.exact else df_folded[t.folded]
 
-        # A unit is distinctive when its rarest alternative, as typed, is not common.
-        unit_df = [min(max(df_as_typed(t) for t in c.terms) for c in u.alternatives)
+        # A unit is distinctive when its rarest alternative typed, as typed, is not common
+        # (a rare spelling of a common word does not make it distinctive).
+        unit_df = [min(max(df_as_typed(t) for t in c.terms) for c in u.typed())
                    for u in q.units]
         distinctive = [i for i, df in enumerate(unit_df) if df <= common]
         use = distinctive or list(range(len(q.units)))
