@@ -31,6 +31,7 @@ TYPO_RARE_SHARE = 0.0005
 TYPO_SHARE = 0.25
 TYPO_MIN_DF = 1
 TYPO_MIN_LETTERS = 4
+TYPO_MAX_LETTERS = 10  # a Vietnamese syllable has at most 7 letters
 TYPOS_PER_WORD = 2
 
 # A folded Vietnamese syllable: initial consonant, vowels, final consonant. A short form
@@ -143,7 +144,7 @@ class Typos:
     it: for a word the index does not hold, its most frequent such neighbour; for one it
     holds, in a short query, the neighbours much rarer than it that are no Vietnamese
     syllable in any marks (the texts' typos: `nghệm` for `nghiệm`). Never for codes,
-    numbers or short words."""
+    numbers, short words or long ones."""
 
     def __init__(self, lexicon: Lexicon, paragraphs: int):
         self.lexicon = lexicon
@@ -151,7 +152,7 @@ class Typos:
 
     def of(self, term: QTerm, short: bool) -> list[str]:
         folded = term.folded
-        if len(folded) < TYPO_MIN_LETTERS or not folded.isalpha():
+        if not TYPO_MIN_LETTERS <= len(folded) <= TYPO_MAX_LETTERS or not folded.isalpha():
             return []
         held = self.lexicon.folded_df(folded)
         if not held:
