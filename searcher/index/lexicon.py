@@ -140,8 +140,10 @@ class Lexicon:
         out = []
         for term in reader.lexicon("abbr") if "abbr" in reader.schema else ():
             text = _text(term)
-            docs = self.postings.docs("abbr", text)
-            n = len(docs) if deleted is None else sum(1 for d in docs if not deleted(d))
+            if deleted is None:  # the term's count is its documents'
+                n = self.postings.doc_frequency("abbr", text)
+            else:
+                n = sum(1 for d in self.postings.docs("abbr", text) if not deleted(d))
             form, _, expansion = text.partition("\t")
             if n and expansion:
                 out.append((form, expansion, n))
