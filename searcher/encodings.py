@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .orthography import syllable_shaped
+
 TCVN3, VNI_WINDOWS, CP1258 = "TCVN3", "VNI-Windows", "Windows-1258"
 
 # TCVN 5712:1993, bytes 0x80-0xFF (0xA0 is a no-break space); then the uppercase letters
@@ -52,9 +54,6 @@ _WORD = re.compile(r"[^\W\d_]+")
 _MARKED = re.compile(r"[^\x00-\x7f]")
 _TONED = "àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzăâêôơưđ" + _TONED)
-# A syllable's letters once marks are removed (đ as d): initial, vowels, final consonant.
-_SYLLABLE = re.compile(r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?"
-                       r"[aeiouy]{1,3}(ch|ng|nh|[cmnpt])?$")
 # Of a text's words with non-ASCII letters, the share that must be Vietnamese syllables.
 MIN_SYLLABLE_SHARE = 0.8
 
@@ -108,7 +107,7 @@ def is_syllable(word: str) -> bool:
     if not set(word) <= _LETTERS or sum(c in _TONED for c in word) > 1:
         return False
     nfd = unicodedata.normalize("NFD", word.replace("đ", "d"))
-    return bool(_SYLLABLE.match("".join(c for c in nfd if not unicodedata.combining(c))))
+    return syllable_shaped("".join(c for c in nfd if not unicodedata.combining(c)))
 
 
 def vietnamese_words(text: str) -> tuple[int, int]:

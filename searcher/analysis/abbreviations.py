@@ -10,6 +10,7 @@ capitalized run whose initials spell it (`MTTQ` ... `Mặt trận Tổ quốc`).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Iterable, NamedTuple
 
 from .normalize import fold_term, normalize_term
@@ -59,6 +60,8 @@ _FORM_BEFORE_PARENS = re.compile(r"(?<![\w.&\-])(" + _FORM + r")\s*\(([^()]{3,80
 _SHORT_FORM = re.compile(r"(?<![\w.&\-])(" + _FORM + r")(?![\w&])")
 _JOINING = frozenset({"và"})  # `&` in a short form: a syllable of the expansion without a letter
 MAX_LETTERS = 8
+EXPANSIONS_PER_FORM = 2
+FORMS_PER_EXPANSION = 3
 MIN_LEARNED_LETTERS = 3  # shorter forms are learned only where an article defines them
 
 
@@ -83,6 +86,34 @@ def built_in() -> list[Definition]:
     """The built-in table, one definition per way of writing each short form."""
     return [Definition(form, expansion) for forms, expansion in BUILT_IN.items()
             for form in forms.split()]
+
+
+@dataclass
+class Table:
+    """Short forms and expansions keyed both ways, for looking up either."""
+
+    expansions: dict[str, list[str]]  # form key -> expansions, first defined first
+    forms: dict[tuple[str, ...], list[str]]  # expansion key -> short forms as written
+    longest: int  # syllables of the longest expansion
+
+    @classmethod
+    def of(cls, defined: Iterable[tuple[str, str]]) -> "Table":
+        """The table of (form, expansion) definitions, in order; expansions of one
+        syllable are left out, and past :data:`EXPANSIONS_PER_FORM` and
+        :data:`FORMS_PER_EXPANSION` the later ones."""
+        expansions: dict[str, list[str]] = {}
+        forms: dict[tuple[str, ...], list[str]] = {}
+        for form, expansion in defined:
+            key, ekey = form_key(form), expansion_key(expansion)
+            if len(ekey) < 2 or not key:
+                continue
+            known = expansions.setdefault(key, [])
+            if expansion not in known and len(known) < EXPANSIONS_PER_FORM:
+                known.append(expansion)
+            written = forms.setdefault(ekey, [])
+            if form not in written and len(written) < FORMS_PER_EXPANSION:
+                written.append(form)
+        return cls(expansions, forms, max(map(len, forms), default=0))
 
 
 def _initials(terms: list[str], letters: str, joins: bool) -> list[str] | None:

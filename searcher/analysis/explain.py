@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .abbreviations import built_in, expansion_key, form_key
+from .abbreviations import Table, built_in, form_key
 from .normalize import fold_term, normalize_term
 from .spellings import iy_twin
 from .syllables import SYLLABLE
@@ -44,15 +44,12 @@ class Alternative:
 def alternatives(text: str) -> list[Alternative]:
     """The other spellings of ``text``'s syllables and runs of them that searching matches
     too, by the built-in rules (an index adds the abbreviations its articles define)."""
-    expansions: dict[str, list[str]] = {}
-    forms: dict[tuple[str, ...], list[str]] = {}
-    for d in built_in():
-        expansions.setdefault(form_key(d.form), []).append(d.expansion)
-        forms.setdefault(expansion_key(d.expansion), []).append(d.form)
+    table = Table.of(built_in())
+    expansions, forms = table.expansions, table.forms
     units = syllable_units(text)
     folded = [fold_term(normalize_term(u.surface)) for u in units]
     out: list[Alternative] = []
-    longest = max(map(len, forms))
+    longest = table.longest
     covered = 0  # where the last abbreviation ends: none inside another
     for i, u in enumerate(units):
         twin = iy_twin(normalize_term(u.surface))
@@ -62,13 +59,13 @@ def alternatives(text: str) -> list[Alternative]:
             start, end = u.start, units[i + n - 1].end
             if n > 1 and tuple(folded[i:i + n]) in forms:
                 out.append(Alternative(text[start:end], start, end, "abbreviation",
-                                       tuple(dict.fromkeys(forms[tuple(folded[i:i + n])]))))
+                                       tuple(forms[tuple(folded[i:i + n])])))
                 covered = end
                 break
             written = text[start:end]
             if n <= 2 and written.isupper() and form_key(written) in expansions:
                 out.append(Alternative(written, start, end, "abbreviation",
-                                       tuple(dict.fromkeys(expansions[form_key(written)]))))
+                                       tuple(expansions[form_key(written)])))
                 covered = end
                 break
     return out

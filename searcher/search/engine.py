@@ -11,6 +11,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from ..analysis.abbreviations import Table
 from ..errors import IndexDamaged, SearcherError
 from ..index import BigramFrequencies, IndexStore, Lexicon, PostingReader
 from .articles import ARTICLE_CANDIDATES, ArticleRanker
@@ -23,7 +24,7 @@ from .query import ParsedQuery, mark_exact, parse_query
 from .results import Hit, Order, Ranking, SearchResult
 from .retrieval import Retriever
 from .stats import CorpusStats
-from .variants import Abbreviations, Typos, respell
+from .variants import Typos, known_abbreviations, respell
 
 SORTS = ("relevance", "newest", "oldest")
 
@@ -52,7 +53,8 @@ class SearchEngine:
         self.retriever = Retriever(self.documents, self.postings, self.lexicon, self.stats)
         self.paragraph_ranker = ParagraphRanker(self.documents, self.retriever, self.stats.avg_len)
         self.article_ranker = ArticleRanker(self.documents, self.retriever, self.stats, self.bigrams)
-        self._abbreviations: Abbreviations | None = None
+        self._abbreviations: Table | None = None
+        self.typos = Typos(self.lexicon, self.stats.paragraphs)
 
     @property
     def articles(self) -> int:
@@ -105,14 +107,13 @@ class SearchEngine:
             held = self.postings.doc_frequency("syl", term)
             return held / max(self.lexicon.folded_df(term), held, 1)
 
-        return respell(mark_exact(parse_query(text), share), self.abbreviations,
-                       Typos(self.lexicon, self.stats.paragraphs))
+        return respell(mark_exact(parse_query(text), share), self.abbreviations, self.typos)
 
     @property
-    def abbreviations(self) -> Abbreviations:
+    def abbreviations(self) -> Table:
         """The built-in abbreviations and those the index's articles define (read once)."""
         if self._abbreviations is None:
-            self._abbreviations = Abbreviations.of(self.lexicon.definitions())
+            self._abbreviations = known_abbreviations(self.lexicon.definitions())
         return self._abbreviations
 
     def search(self, text: str, limit: int = 10, page: int = 1, articles: bool = False,

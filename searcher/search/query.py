@@ -46,6 +46,10 @@ class QTerm:
         return self.strict or self.term != self.folded
 
 
+# How a variant clause spells the words typed otherwise (see .variants).
+I_Y, ABBREVIATION, TYPO = "i/y", "abbreviation", "typo"
+
+
 @dataclass
 class Clause:
     """A word, or a sequence of syllables that must be adjacent (a phrase or a code).

@@ -177,11 +177,11 @@ class Retriever:
         counts. None for a long query or a single syllable."""
         if not short_query(q):
             return None
-        typed = [u.alternatives[0] for u in q.units]
-        if sum(len(c.terms) for c in typed) < 2:
+        spellings = list(islice(_spellings(q), SPELLINGS_TOGETHER))
+        if sum(len(c.terms) for c in spellings[0]) < 2:  # the query as typed
             return None
         found: frozenset[int] = frozenset()
-        for spelling in islice(_spellings(q), SPELLINGS_TOGETHER):
+        for spelling in spellings:
             terms = [t for c in spelling for t in c.terms]
             if len(terms) < 2:
                 continue

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from itertools import takewhile
 from typing import Callable
 
 from .matching import Hits
-from .query import Clause, ParsedQuery
+from .query import ABBREVIATION, I_Y, TYPO, Clause, ParsedQuery
 
 # Tuned on the relevance sets with scripts/eval_relevance.py.
 K1 = 1.2
@@ -21,7 +22,7 @@ COVERAGE_WEIGHT = 1.0   # fraction of the query's idf mass matched, x total idf
 
 LONG_QUERY = 5  # queries of more units than this are long: headlines, questions
 # A variant of a typed clause (see .variants) weighs this share of the typed clause's idf.
-VARIANT_WEIGHTS = {"i/y": 0.95, "abbreviation": 0.9, "typo": 0.5}
+VARIANT_WEIGHTS = {I_Y: 0.95, ABBREVIATION: 0.9, TYPO: 0.5}
 
 
 def paragraph_idf(df: int, n: int) -> float:
@@ -126,31 +127,26 @@ class QueryWeights:
                    [u.alternatives for u in query.units])
 
 
-def _scaled(c: Clause, w: ClauseWeight, share: float) -> ClauseWeight:
-    return ClauseWeight(c, share * w.exact, share * w.folded)
-
-
 def _unit_weights(alternatives: list[Clause], own: Callable[..., ClauseWeight]) -> list[ClauseWeight]:
     """The idf of a unit's alternatives: each typed clause its own, its variants a share of
     it (:data:`VARIANT_WEIGHTS`). The two spellings of `i`/`y` are one word: the typed
     clause's idf counts its twin's documents as its own. A typo weighs its own idf, at most
     the word's (which the index may not hold)."""
     out: list[ClauseWeight] = []
-    typed = ClauseWeight(alternatives[0], 0.0, 0.0)
+    typed = ClauseWeight(alternatives[0], 0.0, 0.0)  # (the first alternative is typed)
     for k, c in enumerate(alternatives):
         if c.variant is None:
-            later = alternatives[k + 1:]
-            end = next((j for j, v in enumerate(later) if v.variant is None), len(later))
-            variants = later[:end]
-            twin = next((v for v in variants if v.variant == "i/y" and v.text == c.text), None)
+            variants = takewhile(lambda v: v.variant is not None, alternatives[k + 1:])
+            twin = next((v for v in variants if v.variant == I_Y and v.text == c.text), None)
             typed = own(c, twin)
             out.append(typed)
-        elif c.variant == "typo":
+            continue
+        base = typed
+        if c.variant == TYPO:
             mine = own(c)
-            out.append(ClauseWeight(c, VARIANT_WEIGHTS[c.variant] * min(mine.exact, typed.exact),
-                                    VARIANT_WEIGHTS[c.variant] * min(mine.folded, typed.folded)))
-        else:
-            out.append(_scaled(c, typed, VARIANT_WEIGHTS[c.variant]))
+            base = ClauseWeight(c, min(mine.exact, typed.exact), min(mine.folded, typed.folded))
+        share = VARIANT_WEIGHTS[c.variant]
+        out.append(ClauseWeight(c, share * base.exact, share * base.folded))
     return out
 
 

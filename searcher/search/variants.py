@@ -8,22 +8,18 @@ hold every word, and ranking puts the spelling typed first (see
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from typing import Iterable
 
 from ..analysis import dictionary_syllables, fold_term
-from ..analysis.abbreviations import built_in, expansion_key, form_key
+from ..analysis.abbreviations import Table, built_in, expansion_key, form_key
 from ..analysis.spellings import iy_twin
 from ..index import Lexicon
-from .query import Clause, ParsedQuery, QTerm, Unit, clause
-from .scoring import LONG_QUERY
+from ..orthography import syllable_shaped
+from .query import ABBREVIATION, I_Y, TYPO, Clause, ParsedQuery, QTerm, Unit, clause
+from .scoring import short_query
 
-I_Y, ABBREVIATION, TYPO = "i/y", "abbreviation", "typo"
 # A learned definition is used once this many articles give it.
 MIN_DEFINED = 2
-EXPANSIONS_PER_FORM = 2
-FORMS_PER_EXPANSION = 3
 MAX_VARIANTS = 4  # per typed clause
 # Typos (see Typos): a neighbour is rare at most this share of the paragraphs (and of the
 # word typed), or this many; words shorter than this many letters have none.
@@ -34,39 +30,11 @@ TYPO_MIN_LETTERS = 4
 TYPO_MAX_LETTERS = 10  # a Vietnamese syllable has at most 7 letters
 TYPOS_PER_WORD = 2
 
-# A folded Vietnamese syllable: initial consonant, vowels, final consonant. A short form
-# typed in lowercase (`ubnd`) is taken for one only when it is not shaped like a syllable.
-_SYLLABLE_SHAPE = re.compile(r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?"
-                             r"[aeiouy]{1,3}(ch|ng|nh|[cmnpt])?$")
 
-
-@dataclass
-class Abbreviations:
-    """Short forms and expansions: the built-in table and what the index's articles define."""
-
-    expansions: dict[str, list[str]]  # form key -> expansions, best first
-    forms: dict[tuple[str, ...], list[str]]  # expansion key -> short forms as written
-    longest: int  # syllables of the longest expansion
-
-    @classmethod
-    def of(cls, learned: Iterable[tuple[str, str, int]] = ()) -> "Abbreviations":
-        """The built-in table, then ``learned`` definitions (form, expansion, articles)
-        given by at least :data:`MIN_DEFINED` articles, most defined first."""
-        expansions: dict[str, list[str]] = {}
-        forms: dict[tuple[str, ...], list[str]] = {}
-        defined = [(d.form, d.expansion) for d in built_in()]
-        defined += [(f, e) for f, e, n in learned if n >= MIN_DEFINED]
-        for form, expansion in defined:
-            key, ekey = form_key(form), expansion_key(expansion)
-            if len(ekey) < 2 or not key:
-                continue
-            known = expansions.setdefault(key, [])
-            if expansion not in known and len(known) < EXPANSIONS_PER_FORM:
-                known.append(expansion)
-            written = forms.setdefault(ekey, [])
-            if form not in written and len(written) < FORMS_PER_EXPANSION:
-                written.append(form)
-        return cls(expansions, forms, max(map(len, forms), default=0))
+def known_abbreviations(learned: Iterable[tuple[str, str, int]] = ()) -> Table:
+    """The built-in table, then ``learned`` definitions (form, expansion, articles) given by
+    at least :data:`MIN_DEFINED` articles, most defined first."""
+    return Table.of([*built_in(), *((f, e) for f, e, n in learned if n >= MIN_DEFINED)])
 
 
 def _as_typed(c: Clause | None, marked: bool, variant: str) -> Clause | None:
@@ -80,17 +48,17 @@ def _as_typed(c: Clause | None, marked: bool, variant: str) -> Clause | None:
 
 def _short_form(c: Clause) -> str | None:
     """The form key of a clause that may be a short form: typed in capitals, or not shaped
-    like a syllable."""
+    like a syllable (so a lowercase `ubnd` is one, and `an` is not)."""
     key = "".join(t.folded for t in c.terms)
     letters = [ch for ch in c.text if ch.isalpha()]
     if not letters or any(ch.isdigit() for ch in c.text):
         return None
-    if all(ch.isupper() for ch in letters) or not _SYLLABLE_SHAPE.match(key):
+    if all(ch.isupper() for ch in letters) or not syllable_shaped(key):
         return key
     return None
 
 
-def _expansion_spans(q: ParsedQuery, abbreviations: Abbreviations) -> dict[int, list[Clause]]:
+def _expansion_spans(q: ParsedQuery, abbreviations: Table) -> dict[int, list[Clause]]:
     """For runs of consecutive units spelling a known expansion (`ủy ban nhân dân`, four
     units), the short forms standing for the run: each unit's part of them."""
     out: dict[int, list[Clause]] = {}
@@ -114,7 +82,7 @@ def _expansion_spans(q: ParsedQuery, abbreviations: Abbreviations) -> dict[int, 
     return out
 
 
-def _abbreviation_variants(c: Clause, abbreviations: Abbreviations, marked: bool) -> list[Clause]:
+def _abbreviation_variants(c: Clause, abbreviations: Table, marked: bool) -> list[Clause]:
     """The clause's expansions (it is a short form) or short forms (it is an expansion)."""
     out = []
     key = _short_form(c)
@@ -158,7 +126,7 @@ class Typos:
         if not held:
             neighbors = self.lexicon.folded_neighbors(folded)
             return [max(neighbors, key=lambda n: (n[1], n[0]))[0]] if neighbors else []
-        if not short or not _SYLLABLE_SHAPE.match(folded):
+        if not short or not syllable_shaped(folded):
             return []
         rare = min(self.rare, TYPO_SHARE * held)
         found = [(df, f) for f, df in self.lexicon.folded_neighbors(folded) if df <= rare]
@@ -175,13 +143,13 @@ def _typo_variants(c: Clause, typos: Typos | None, short: bool) -> list[Clause]:
     return [Clause(f, [QTerm(f, f)], TYPO) for f in typos.of(c.terms[0], short)]
 
 
-def respell(q: ParsedQuery, abbreviations: Abbreviations, typos: Typos | None = None) -> ParsedQuery:
+def respell(q: ParsedQuery, abbreviations: Table, typos: Typos | None = None) -> ParsedQuery:
     """The query with each typed clause followed by its variants: expansions for
     abbreviations, abbreviations for expansions (for a run of words spelling one, each
     word's part of it), the other spelling of `i`/`y` syllables, and typos (see
     :class:`Typos`)."""
     marked = q.marked
-    short = len(q.units) <= LONG_QUERY and not any(u.ored for u in q.units)
+    short = short_query(q)
     spans = _expansion_spans(q, abbreviations)
     units = []
     for i, u in enumerate(q.units):
@@ -205,10 +173,10 @@ def abbreviation_table(lexicon: Lexicon | None = None) -> list[dict]:
     """What `searcher abbreviations` lists: the definitions an index learned (form,
     expansion, articles, whether searches use it, whether the table has it too), or
     without one (``lexicon``) the built-in table."""
-    table = {(form_key(d.form), expansion_key(d.expansion)) for d in built_in()}
     if lexicon is None:
         return [{"form": d.form, "expansion": d.expansion, "articles": None, "used": True,
                  "built_in": True} for d in built_in()]
+    table = {(form_key(d.form), expansion_key(d.expansion)) for d in built_in()}
     return [{"form": form, "expansion": expansion, "articles": n, "used": n >= MIN_DEFINED,
              "built_in": (form_key(form), expansion_key(expansion)) in table}
             for form, expansion, n in lexicon.definitions()]
