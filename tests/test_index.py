@@ -58,7 +58,9 @@ def test_add_change_and_remove_articles(corpus, tmp_path):
 
     stats = json.loads(s.run("stats", "--json").stdout)
     assert stats["articles"] == 5 and stats["paragraphs"] == 78 - 14
-    assert set(stats) == {"articles", "paragraphs", "terms", "index_bytes", "corpus", "index", "updated"}
+    assert set(stats) == {"articles", "paragraphs", "terms", "index_bytes", "corpus", "index", "updated",
+                          "shards"}
+    assert stats["shards"] == 1
     assert stats["index_bytes"] > 0 and stats["terms"] > 100
 
 

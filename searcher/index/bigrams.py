@@ -146,35 +146,43 @@ def _read_header(data) -> tuple[int, int, int] | None:
 
 
 class BigramFrequencies:
-    """Read-only document frequencies from the file, mapped, not read: opening is free."""
+    """Read-only document frequencies from the files (one per shard: their counters are
+    added, as one sketch of the whole corpus would hold them), mapped, not read: opening is
+    free."""
 
-    def __init__(self, path: Path):
-        self._mm = None
-        self._view = None
-        try:
-            with open(path, "rb") as f:
-                self._mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-        except (OSError, ValueError):
-            return
-        header = _read_header(self._mm)
-        if header is None:
-            self.close()
-            return
-        self.size = header[1]
-        self._view = memoryview(self._mm)[_HEADER.size:].cast("H")
+    def __init__(self, paths: Path | list[Path]):
+        self._maps: list[mmap.mmap] = []
+        self._views: list[memoryview] = []
+        self.size = 0
+        for path in [paths] if isinstance(paths, Path) else paths:
+            try:
+                with open(path, "rb") as f:
+                    mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+            except (OSError, ValueError):
+                continue
+            header = _read_header(mm)
+            if header is None or (self.size and header[1] != self.size):
+                mm.close()
+                continue
+            self.size = header[1]
+            self._maps.append(mm)
+            self._views.append(memoryview(mm)[_HEADER.size:].cast("H"))
 
     def df(self, first: str, second: str) -> int:
         """Articles holding the folded bigram `first second` (an upper bound: collisions)."""
-        if self._view is None:
+        views = self._views
+        if not views:
             return 0
         h = bigram_hash(first, second)
         mask = self.size - 1
-        return min(self._view[h & mask], self._view[self.size + ((h >> 32) & mask)])
+        one, two = h & mask, self.size + ((h >> 32) & mask)
+        if len(views) == 1:
+            return min(views[0][one], views[0][two])
+        return min(sum(v[one] for v in views), sum(v[two] for v in views), SATURATED)
 
     def close(self) -> None:
-        if self._view is not None:
-            self._view.release()
-            self._view = None
-        if self._mm is not None:
-            self._mm.close()
-            self._mm = None
+        for view in self._views:
+            view.release()
+        for mm in self._maps:
+            mm.close()
+        self._views, self._maps = [], []

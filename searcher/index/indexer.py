@@ -17,7 +17,7 @@ from typing import Callable
 from whoosh.query import And, Term
 
 from ..analysis import syllable_surfaces
-from ..corpus import FileStat, list_corpus
+from ..corpus import FileStat, Listing, list_corpus
 from ..errors import IndexDamaged
 from ..text import plural
 from .article_writer import SKIPPED, TOUCHED, UPDATED, Task, Written, write_articles
@@ -53,6 +53,8 @@ class UpdateReport:
     still_skipped: list[tuple[str, str]] = field(default_factory=list)  # unchanged since
     ignored: list[str] = field(default_factory=list)  # files that are not .txt
     decoded: list[tuple[str, str]] = field(default_factory=list)  # (path, legacy encoding), this time
+    name: str = ""  # the Whoosh index updated, and its generation now
+    generation: int = -1
 
     def summary(self) -> str:
         head = f"+{self.added:,} added, {self.updated:,} updated, {self.removed:,} removed"
@@ -167,8 +169,11 @@ def _apply(writer, removed: list[str], written: Written, stats: dict[str, FileSt
 
 def update_index(corpus: Path, store: IndexStore, rebuild: bool = False,
                  progress: ProgressFn | None = None, warn: WarnFn | None = None,
-                 procs: int | None = None) -> UpdateReport:
+                 procs: int | None = None, listing: Listing | None = None,
+                 bigram_bytes: int | None = None) -> UpdateReport:
     """Bring the index in line with the corpus folder; from scratch with ``rebuild``.
+    ``listing``: the corpus files to hold (a shard's share, see :mod:`.shards`), else all;
+    ``bigram_bytes``: the corpus size the bigram sketch is sized for, else the listing's.
 
     Raises :class:`~searcher.errors.IndexBusy` when another update runs and
     :class:`~searcher.errors.CorpusError` for a missing corpus; a file that cannot be read
@@ -177,13 +182,15 @@ def update_index(corpus: Path, store: IndexStore, rebuild: bool = False,
     t0 = time.perf_counter()
     report = UpdateReport()
     warn = warn or (lambda message: None)
-    listing = list_corpus(Path(corpus))  # fails early on a bad corpus path
+    if listing is None:
+        listing = list_corpus(Path(corpus))  # fails early on a bad corpus path
     stats = {s.article: s for s in listing.files}
     report.ignored = [str(p) for p in listing.ignored]
-    corpus_bytes = sum(s.size for s in stats.values())
+    corpus_bytes = bigram_bytes or sum(s.size for s in stats.values())
     store.check_folder()
     with store.update_lock():
-        store.remove_unused()
+        if not store.keep_files:
+            store.remove_unused()
         try:
             current = store.pointer()
         except IndexDamaged:
@@ -257,7 +264,8 @@ def update_index(corpus: Path, store: IndexStore, rebuild: bool = False,
         summary = {"corpus": str(Path(corpus).resolve()), "articles": report.articles,
                    "paragraphs": report.paragraphs, "skipped": skipped}
         store.publish(name, **summary)
-        if fresh:
+        if fresh and not store.keep_files:
             store.remove_unused()
+        report.name, report.generation = name, ix.latest_generation()
     report.seconds = time.perf_counter() - t0
     return report

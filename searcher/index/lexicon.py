@@ -46,20 +46,23 @@ def folded_syllables(reader) -> set[str]:
 class Lexicon:
     """The terms of one open index reader."""
 
-    def __init__(self, reader, postings: PostingReader, vocabulary_path: Path | None = None):
-        """``vocabulary_path``: the index's folded vocabulary (see :mod:`.vocabulary`), used
-        when it was made for this reader's generation."""
+    def __init__(self, reader, postings: PostingReader,
+                 vocabularies: list[tuple[Path, int]] | None = None):
+        """``vocabularies``: the index's folded vocabulary files (see :mod:`.vocabulary`;
+        one per shard) with the generation each must be made for."""
         self.reader = reader
         self.postings = postings
-        self._vocabulary_path = vocabulary_path
+        self._vocabularies = vocabularies or []
         self._vocabulary: frozenset[str] | None = None
-        self._vocabulary_read = vocabulary_path is None
+        self._vocabulary_read = not self._vocabularies
 
     def folded_vocabulary(self) -> frozenset[str] | None:
-        """Every folded syllable of the index, or None when its file is missing or stale."""
+        """Every folded syllable of the index, or None when a file is missing or stale."""
         if not self._vocabulary_read:
             self._vocabulary_read = True
-            self._vocabulary = vocabulary.load(self._vocabulary_path, self.reader.generation())
+            parts = [vocabulary.load(path, generation) for path, generation in self._vocabularies]
+            if all(p is not None for p in parts):
+                self._vocabulary = parts[0] if len(parts) == 1 else frozenset().union(*parts)
         return self._vocabulary
 
     def doc_frequency(self, field: str, term: str) -> int:

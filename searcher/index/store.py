@@ -39,16 +39,28 @@ from .whoosh import compact
 compact.install()
 
 POINTER = "CURRENT.json"
+MANIFEST = "SHARDS.json"  # a sharded index's (see .shards)
 LOCK = "update.lock"
 _NAME = re.compile(r"^main_\d{4,}$")
+SHARD_FOLDER = re.compile(r"^shard-\d{2,}-of-\d{2,}$")
 # What an index folder may hold besides the pointer: Whoosh's files, the lock, the bigram
-# sketches, files being written, a placeholder for version control.
+# sketches, files being written, a placeholder for version control; a sharded index's
+# manifest and shard folders.
 _OURS = re.compile(r"^(_?main_\d{4,}[_.].*|main_\d{4,}\.tmp|\.?CURRENT\.json.*|update\.lock|"
-                   r"\.main_\d{4,}\.(?:bigrams|vocab)\.\d+|\.gitkeep)$")
+                   r"\.main_\d{4,}\.(?:bigrams|vocab)\.\d+|\.gitkeep|\.?SHARDS\.json.*|"
+                   r"shard-\d{2,}-of-\d{2,})$")
 
 
 class DurableFileStorage(FileStorage):
-    """Whoosh's file storage, flushing every file to disk before a rename publishes it."""
+    """Whoosh's file storage, flushing every file to disk before a rename publishes it;
+    with ``keep_files``, Whoosh's deletions of files it no longer lists are left undone (a
+    shard's older generation stays readable until the manifest stops naming it)."""
+
+    keep_files = False
+
+    def delete_file(self, name):
+        if not self.keep_files:
+            super().delete_file(name)
 
     def rename_file(self, oldname, newname, safe=False):
         for name in os.listdir(self.folder):
@@ -75,36 +87,79 @@ def _fsync_path(path: str) -> None:
 class IndexStore:
     """One index folder: which Whoosh index is live, and how to open, lock and switch it."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, keep_files: bool = False):
+        """``keep_files``: an update leaves the files of the index's previous state in place
+        (see :mod:`.shards`: a shard is cleaned after the manifest switch)."""
         self.path = Path(path)
+        self.keep_files = keep_files
 
     # -- the pointer -----------------------------------------------------------------------
     def pointer(self) -> dict | None:
         """The live index's name and schema version, or None when there is no index."""
-        try:
-            data = json.loads((self.path / POINTER).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError) as exc:
-            raise IndexDamaged(f"index pointer unreadable ({exc}); run `searcher index --rebuild`")
-        if not isinstance(data, dict) or not _NAME.match(str(data.get("name", ""))):
+        data = self._read(POINTER, "index pointer")
+        if data is not None and (not isinstance(data, dict) or not _NAME.match(str(data.get("name", "")))):
             raise IndexDamaged("index pointer damaged; run `searcher index --rebuild`")
         return data
 
+    def _read(self, filename: str, what: str):
+        """A JSON file of the folder, None when it is missing; IndexDamaged when unreadable."""
+        try:
+            return json.loads((self.path / filename).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as exc:
+            raise IndexDamaged(f"{what} unreadable ({exc}); run `searcher index --rebuild`") from None
+
     def exists(self) -> bool:
-        """Whether an index is there (:meth:`check_folder`'s errors when nothing can be)."""
+        """Whether an index is there, single or sharded (:meth:`check_folder`'s errors when
+        nothing can be)."""
         self.check_folder()
-        return self.pointer() is not None
+        return self.sharded() or self.pointer() is not None
+
+    def sharded(self) -> bool:
+        """Whether the folder holds a sharded index (see :mod:`.shards`)."""
+        return (self.path / MANIFEST).exists()
+
+    def summary(self) -> dict | None:
+        """What the live index records of itself: the corpus, article and paragraph counts
+        (a sharded index's manifest, else the pointer); None when there is no index."""
+        return self.manifest() if self.sharded() else self.pointer()
+
+    # -- a sharded index's manifest (see .shards) ----------------------------------------------
+    def manifest(self) -> dict | None:
+        """The manifest of a sharded index, or None for a single index (or none)."""
+        data = self._read(MANIFEST, "shard manifest")
+        if data is None:
+            return None
+        shards = data.get("shards") if isinstance(data, dict) else None
+        if (not isinstance(shards, list) or not shards
+                or not all(isinstance(s, dict) and SHARD_FOLDER.match(str(s.get("folder", "")))
+                           and _NAME.match(str(s.get("name", ""))) for s in shards)):
+            raise IndexDamaged("shard manifest damaged; run `searcher index --rebuild`")
+        return data
+
+    def publish_manifest(self, shards: list[dict], **extra) -> None:
+        """Make the ``shards`` (folder, Whoosh index name, generation, counts) the live
+        index: write the manifest beside, flush, rename over."""
+        self._replace(MANIFEST, {"schema": SCHEMA_VERSION, "shards": shards, "updated": _now(), **extra})
 
     def publish(self, name: str, **extra) -> None:
         """Make ``name`` the live index: write the pointer beside, flush, rename over."""
-        data = {"name": name, "schema": SCHEMA_VERSION, "updated": _now(), **extra}
-        tmp = self.path / f".{POINTER}.{os.getpid()}"
+        self._replace(POINTER, {"name": name, "schema": SCHEMA_VERSION, "updated": _now(), **extra})
+
+    def _replace(self, filename: str, data: dict) -> None:
+        tmp = self.path / f".{filename}.{os.getpid()}"
         with open(tmp, "w", encoding="utf-8") as f:
             json.dump(data, f)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, self.path / POINTER)
+        os.replace(tmp, self.path / filename)
+        _fsync_path(str(self.path))
+
+    def unpublish_manifest(self) -> None:
+        """The folder holds a single index again: remove the manifest (then the shards can
+        go). Call with the update lock held."""
+        os.remove(self.path / MANIFEST)
         _fsync_path(str(self.path))
 
     def new_name(self) -> str:
@@ -127,7 +182,9 @@ class IndexStore:
     # -- storage and opening -------------------------------------------------------------------
     def storage(self) -> DurableFileStorage:
         self.path.mkdir(parents=True, exist_ok=True)
-        return DurableFileStorage(str(self.path))
+        storage = DurableFileStorage(str(self.path))
+        storage.keep_files = self.keep_files
+        return storage
 
     def create(self, name: str):
         """A new, empty Whoosh index called ``name`` in this folder (not yet live)."""
@@ -138,7 +195,7 @@ class IndexStore:
         folder holding other files than an index's (nothing there is ever deleted)."""
         if self.path.exists() and not self.path.is_dir():
             raise SearcherError(f"{self.path} is a file, not an index folder")
-        if self.path.is_dir() and not (self.path / POINTER).exists():
+        if self.path.is_dir() and not (self.path / POINTER).exists() and not self.sharded():
             foreign = sorted(n for n in self._names() if not _OURS.match(n))
             if foreign:
                 raise SearcherError(f"{self.path} is not an index folder (it holds {foreign[0]}"
@@ -234,13 +291,29 @@ class IndexStore:
             except Exception:
                 pass
 
+    def remove_single(self) -> None:
+        """Delete a single index's pointer and files from the folder (a sharded index has
+        replaced it). Call with the update lock held."""
+        try:
+            os.remove(self.path / POINTER)
+        except FileNotFoundError:
+            return
+        for name in self._names():
+            if re.match(r"^_?main_\d{4,}[_.]", name) or re.match(r"^main_\d{4,}\.tmp$", name):
+                path = self.path / name
+                if path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    os.remove(path)
+
     def size_bytes(self) -> int:
         total = 0
-        for name in self._names():
-            try:
-                total += (self.path / name).stat().st_size
-            except OSError:
-                pass
+        for root, _, files in os.walk(self.path):
+            for name in files:
+                try:
+                    total += os.stat(os.path.join(root, name)).st_size
+                except OSError:
+                    pass
         return total
 
 

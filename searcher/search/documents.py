@@ -128,6 +128,12 @@ class Documents:
                 lines = []
         return Location(str(path), lines)
 
+    def order_key(self, docnum: int) -> tuple[str, int]:
+        """Where a document stands in an order no index layout changes (one index or its
+        shards, whatever the update history): by article id, then as written within the
+        article (all of whose documents are in one segment, in order)."""
+        return self.postings.article_of(docnum), docnum
+
     def paragraphs_of(self, article: str) -> list[tuple[int, str]]:
         """All paragraphs of an article, in order: (number, text)."""
         return stored_paragraphs(self.searcher, article)

@@ -13,7 +13,9 @@ from pathlib import Path
 
 from ..analysis.abbreviations import Table
 from ..errors import IndexDamaged, SearcherError
-from ..index import BigramFrequencies, IndexStore, Lexicon, PostingReader
+from whoosh.searching import Searcher
+
+from ..index import BigramFrequencies, IndexStore, Lexicon, PostingReader, open_snapshot
 from .articles import ARTICLE_CANDIDATES, ArticleRanker
 from .documents import Documents
 from .features import ArticleFeatures
@@ -37,15 +39,16 @@ class SearchEngine:
         self._open()
 
     def _open(self) -> None:
-        self.ix = self.store.open()
+        snapshot = open_snapshot(self.store)
+        self.shards = snapshot.shards
         try:
-            self.searcher = self.ix.searcher()
-            reader = self.searcher.reader()
+            self.searcher = Searcher(snapshot.reader)
+            reader = snapshot.reader
             self.postings = PostingReader(reader)
-            self.lexicon = Lexicon(reader, self.postings, self.store.vocabulary_path(self.ix.indexname))
-            pointer = self.store.pointer() or {}
+            self.lexicon = Lexicon(reader, self.postings, snapshot.vocabularies)
+            pointer = snapshot.summary
             self.stats = CorpusStats.of(reader, pointer)
-            self.bigrams = BigramFrequencies(self.store.bigrams_path(self.ix.indexname))
+            self.bigrams = BigramFrequencies(snapshot.bigrams)
         except Exception as exc:
             raise IndexDamaged(f"the index at {self.store.path} is damaged "
                                f"({type(exc).__name__}); run `searcher index --rebuild`") from None
@@ -167,7 +170,7 @@ class SearchEngine:
             article = item if articles else article_of(item)
             date = meta(article).get("date")
             parts = tuple(sign * int(p) for p in date.split("-")) if date else ()
-            return (not parts, parts, -score, item)
+            return (not parts, parts, -score, article, item)
         return key
 
     def _facets(self, ranking: Ranking, articles: bool) -> dict[str, dict[str, int]]:

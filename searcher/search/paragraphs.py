@@ -1,14 +1,12 @@
 """Stage two for paragraphs: the best candidates of stage one re-ranked on their text."""
 from __future__ import annotations
 
-import heapq
-
 from .documents import Documents
 from .matching import Hits, excluded, unit_hits, wanted_terms
 from .query import ParsedQuery
 from .results import Candidate, Order, Ranking
 from .phrases import most_frequent, phrase_tier, spelling_counts
-from .retrieval import SCORE_THEN_ID, TOGETHER_FIRST, Plan, Retriever, holding_every_unit, matches
+from .retrieval import TOGETHER_FIRST, best_scored, Plan, Retriever, holding_every_unit, matches
 from .scoring import rank_key, score_hits
 
 CANDIDATES = 300     # paragraphs re-ranked per query (more when paging deep)
@@ -70,10 +68,10 @@ class ParagraphRanker:
         wanted = wanted_terms(q)
         keys, total, exact, every = matches(
             q, lambda: holding_every_unit(plan, q, self.retriever, "p", scores), scores,
-            lambda every: self._check(q, plan, wanted, every), VERIFY_LIMIT)
+            lambda every: self._check(q, plan, wanted, every), VERIFY_LIMIT, self.documents.order_key)
         pool = scores if len(keys) == len(scores) else {d: scores[d] for d in keys}
         k = max(CANDIDATES, need * 3)
-        top = (heapq.nlargest(k, pool.items(), key=SCORE_THEN_ID) if order is None else
+        top = (best_scored(pool, k, self.documents.order_key) if order is None else
                sorted(pool.items(), key=lambda item: order(*item))[:k])
         cands: list[Candidate] = []
         for d, _ in top:

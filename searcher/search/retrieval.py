@@ -7,6 +7,7 @@ its idf, as typed or discounted for other diacritics. Stage two (:mod:`.paragrap
 """
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 from itertools import islice
 from operator import itemgetter
@@ -29,9 +30,22 @@ COMMON_MIN_DF = 2000      # ...if they are also in at least this many paragraphs
 TOGETHER_FIRST = 1000.0
 SPELLINGS_TOGETHER = 8  # spellings of a short query (see .variants) looked up as runs
 
-# Stage one keeps the best-scored documents (or articles), ties broken by their number (or id):
-# never by the order a set happens to hold them in, so answers do not depend on it.
+# Stage one keeps the best-scored articles, ties broken by their id: never by the order a set
+# happens to hold them in, so answers do not depend on it.
 SCORE_THEN_ID = itemgetter(1, 0)
+
+
+def best_scored(pool: dict, k: int, tie: Callable[[object], object]) -> list[tuple[object, float]]:
+    """The ``k`` best (key, score) items of ``pool``, best first, ties broken by ``tie(key)``
+    (highest first). ``tie`` is worked out only for the items that can be among them (it
+    may cost a lookup), so that a tie-break that no index layout changes stays cheap."""
+    if len(pool) > k:
+        kth = heapq.nlargest(k, pool.values())[-1]
+        items = [item for item in pool.items() if item[1] >= kth]
+    else:
+        items = list(pool.items())
+    items.sort(key=lambda item: (item[1], tie(item[0])), reverse=True)
+    return items[:k]
 
 
 @dataclass
@@ -74,17 +88,17 @@ def needs_text(q: ParsedQuery) -> bool:
 
 
 def verified(keys: list, check: Callable[[object], bool] | None,
-             limit: int) -> tuple[list, int, bool]:
+             limit: int, order: Callable[[object], object] | None = None) -> tuple[list, int, bool]:
     """The ``keys`` that pass ``check`` (a look at the text), how many there are, and
     whether that count is exact: past ``limit`` keys, an evenly spread sample of ``limit``
-    (in key order) is checked and the count estimated from it (the keys are then kept
-    unchecked)."""
+    (in the ``order`` of the keys, which no index layout changes) is checked and the count
+    estimated from it (the keys are then kept unchecked)."""
     if check is None:
         return keys, len(keys), True
     if len(keys) <= limit:
         kept = [k for k in keys if check(k)]
         return kept, len(kept), True
-    keys = sorted(keys)
+    keys = sorted(keys, key=order)
     step = len(keys) / limit
     sample = [keys[int(i * step)] for i in range(limit)]
     passed = sum(1 for k in sample if check(k))
@@ -92,21 +106,22 @@ def verified(keys: list, check: Callable[[object], bool] | None,
 
 
 def matches(q: ParsedQuery, holding_every: Callable[[], Iterable], anything: Iterable,
-            check_for: Callable[[bool], Callable[[object], bool]], limit: int) -> tuple[list, int, bool, bool]:
+            check_for: Callable[[bool], Callable[[object], bool]], limit: int,
+            order: Callable[[object], object] | None = None) -> tuple[list, int, bool, bool]:
     """What matches a query: for a short query, what holds every unit (``holding_every``)
     when anything does, else (and for long queries) ``anything``; phrases checked in the
-    text by ``check_for(every)`` (see :func:`verified`). Returns the matching keys (in no
-    set order), their count, whether it is exact, and whether matching meant holding every
-    unit."""
+    text by ``check_for(every)`` (see :func:`verified`, which ``order`` is for). Returns the
+    matching keys (in no set order), their count, whether it is exact, and whether matching
+    meant holding every unit."""
     every = short_query(q)
     text = needs_text(q)
     keys = list(holding_every()) if every else []
     total, exact = 0, True
     if keys:
-        keys, total, exact = verified(keys, check_for(True) if text else None, limit)
+        keys, total, exact = verified(keys, check_for(True) if text else None, limit, order)
     if not keys:
         every = False
-        keys, total, exact = verified(list(anything), check_for(False) if text else None, limit)
+        keys, total, exact = verified(list(anything), check_for(False) if text else None, limit, order)
     return keys, total, exact, every
 
 

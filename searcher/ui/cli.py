@@ -277,11 +277,15 @@ def join_query(args: tuple[str, ...]) -> str:
 @cli.command("index")
 @click.option("--rebuild", is_flag=True, help="Build from scratch instead of updating.")
 @click.option("--verbose", is_flag=True, help="List the files still skipped and those ignored.")
+@click.option("--shards", type=click.IntRange(1, 256), default=None, metavar="N",
+              help="Lay the index out as N shards (default: as it is; 1 is a single index).")
 @click.pass_obj
-def index_cmd(settings: Settings, rebuild: bool, verbose: bool) -> None:
+def index_cmd(settings: Settings, rebuild: bool, verbose: bool, shards: int | None) -> None:
     """Update the index from the corpus (only what changed), or --rebuild it. An index
-    holds one corpus: to index another, give another --index (or --rebuild this one)."""
-    report = run_update(settings, rebuild=rebuild, verbose=verbose)
+    holds one corpus: to index another, give another --index (or --rebuild this one).
+    With --shards N, articles go to N ordinary indexes under the index folder by a hash of
+    their id; an update touches only the shards whose articles changed."""
+    report = run_update(settings, rebuild=rebuild, verbose=verbose, shards=shards)
     click.echo(safe(report.summary()))
 
 
@@ -301,6 +305,7 @@ def stats(settings: Settings, as_json: bool) -> None:
                f"paragraphs  {info['paragraphs']:,}\n"
                f"terms       {info['terms']:,}\n"
                f"index size  {info['index_bytes'] / 1e6:,.1f} MB\n"
+               f"shards      {info['shards']}\n"
                f"corpus      {safe(info['corpus'])}\n"
                f"index       {safe(info['index'])}\n"
                f"updated     {info['updated']}")

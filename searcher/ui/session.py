@@ -38,7 +38,7 @@ def check_corpus(settings: Settings, rebuild: bool = False) -> None:
 
     store = IndexStore(settings.index)
     try:
-        pointer = store.pointer() if store.exists() else None
+        pointer = store.summary() if store.exists() else None
     except IndexDamaged:  # searching says so; an update rebuilds it
         return
     recorded = (pointer or {}).get("corpus")
@@ -71,9 +71,11 @@ def open_engine(settings: Settings):
     return SearchEngine(settings.index)
 
 
-def run_update(settings: Settings, rebuild: bool = False, verbose: bool = False):
-    """Run an index update with a progress line and warnings on stderr."""
-    from ..index import IndexStore, update_index
+def run_update(settings: Settings, rebuild: bool = False, verbose: bool = False,
+               shards: int | None = None):
+    """Run an index update with a progress line and warnings on stderr; ``shards``: the
+    layout to build (None keeps the index's)."""
+    from ..index import IndexStore, update_layout
     from .progress import ProgressLine
 
     check_corpus(settings, rebuild)
@@ -84,8 +86,8 @@ def run_update(settings: Settings, rebuild: bool = False, verbose: bool = False)
         click.echo(f"searcher: warning: {safe(message)}", err=True)
 
     try:
-        report = update_index(settings.corpus, IndexStore(settings.index), rebuild=rebuild,
-                              progress=progress, warn=warn)
+        report = update_layout(settings.corpus, IndexStore(settings.index), shards=shards,
+                               rebuild=rebuild, progress=progress, warn=warn)
     finally:
         progress.close()
     for path, encoding in report.decoded:

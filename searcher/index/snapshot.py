@@ -1,0 +1,73 @@
+"""One consistent view of an index for searching: a single index, or every shard of a
+sharded one (see :mod:`.shards`) at the generation its manifest names, as one reader.
+
+A sharded index searched in this process reads its shards' segments as the segments of one
+index: document frequencies, lengths and posting lists are the whole corpus's, so ranking
+needs no statistics of its own. The bigram sketches and vocabularies of the shards are
+read together (see :class:`~.bigrams.BigramFrequencies`, :class:`~.lexicon.Lexicon`).
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh.reading import EmptyReader, MultiReader
+
+from ..errors import IndexDamaged
+from .schema import SCHEMA_VERSION
+from .store import IndexStore, OutdatedIndex
+from .whoosh.generations import open_generation
+
+
+@dataclass
+class Snapshot:
+    """An open reader over the live index, with the files that go with it."""
+
+    reader: object
+    summary: dict  # the pointer's (or the manifest's) corpus, counts, skipped files
+    vocabularies: list[tuple[Path, int]]  # (file, the generation it must be made for)
+    bigrams: list[Path]
+    shards: int  # 1 for a single index
+
+
+def open_snapshot(store: IndexStore) -> Snapshot:
+    """The live index at ``store``; the errors of :meth:`IndexStore.open`."""
+    if not store.sharded():
+        ix = store.open()
+        reader = ix.reader()
+        name = ix.indexname
+        return Snapshot(reader, store.pointer() or {},
+                        [(store.vocabulary_path(name), reader.generation())],
+                        [store.bigrams_path(name)], 1)
+    last: Exception | None = None
+    for _ in range(5):  # an update may switch the manifest and clean up while this opens
+        manifest = store.manifest()
+        if manifest.get("schema") != SCHEMA_VERSION:
+            raise OutdatedIndex(f"the index at {store.path} was built by another version of "
+                                f"searcher; run `searcher index --rebuild`")
+        try:
+            return _open_shards(store, manifest)
+        except OSError as exc:
+            last = exc
+            time.sleep(0.05)
+        except Exception as exc:  # a garbled table of contents or segment
+            raise IndexDamaged(f"the index at {store.path} is damaged ({type(exc).__name__}); "
+                               f"run `searcher index --rebuild`") from None
+    raise IndexDamaged(f"the index at {store.path} cannot be opened ({last}); "
+                       f"run `searcher index --rebuild`")
+
+
+def _open_shards(store: IndexStore, manifest: dict) -> Snapshot:
+    leaves, vocabularies, bigrams, schema = [], [], [], None
+    for shard in manifest["shards"]:
+        part = IndexStore(store.path / shard["folder"])
+        generation = int(shard["generation"])
+        reader = open_generation(part.path, shard["name"], generation)
+        schema = reader.schema
+        leaves.extend(leaf for leaf, _ in reader.leaf_readers() if leaf.doc_count_all())
+        vocabularies.append((part.vocabulary_path(shard["name"]), generation))
+        bigrams.append(part.bigrams_path(shard["name"]))
+    reader = (MultiReader(leaves) if len(leaves) > 1 else leaves[0] if leaves
+              else EmptyReader(schema))
+    return Snapshot(reader, manifest, vocabularies, bigrams, len(manifest["shards"]))
