@@ -18,7 +18,7 @@ def pytest_configure(config) -> None:
     home = Path(tempfile.mkdtemp(prefix="searcher-tests-"))
     os.environ["XDG_CONFIG_HOME"] = str(home / "config")
     os.environ["XDG_DATA_HOME"] = str(home / "data")
-    for var in ("SEARCHER_CORPUS", "SEARCHER_INDEX", "SEARCHER_CONFIG", "NO_COLOR", "PAGER", "LESS"):
+    for var in ("SEARCHER_CORPUS", "SEARCHER_INDEX", "SEARCHER_CONFIG", "SEARCHER_CLUSTER", "NO_COLOR", "PAGER", "LESS"):
         os.environ.pop(var, None)
 
 

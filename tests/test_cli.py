@@ -223,7 +223,7 @@ def test_config_file_settings_and_their_precedence(seed_index, tmp_path, monkeyp
     sources = {k: v["source"] for k, v in shown["settings"].items()}
     assert sources == {"corpus": "config file", "index": "environment", "limit": "config file",
                        "mode": "config file", "sort": "default", "color": "default",
-                       "pager": "default", "history": "default"}
+                       "pager": "default", "history": "default", "cluster": "default"}
     assert shown["settings"]["index"]["value"] == str(tmp_path / "from-env")
     human = s.run("--index", str(index), "config").stdout
     assert "command line" in human and "config file" in human and "limit    3" in human

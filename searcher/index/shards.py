@@ -26,6 +26,7 @@ import hashlib
 import os
 import shutil
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -35,6 +36,7 @@ from .indexer import UpdateReport, update_index
 from .store import POINTER, SHARD_FOLDER, IndexStore
 
 MAX_SHARDS = 256
+SHARD_LOCK_WAIT = 600.0  # seconds a shard's update waits for a writer of it still running
 
 ProgressFn = Callable[[int, int], None]
 
@@ -58,9 +60,11 @@ def check_count(count: int) -> None:
 def update_layout(corpus: Path, store: IndexStore, shards: int | None = None,
                   rebuild: bool = False, progress: ProgressFn | None = None,
                   warn: Callable[[str], None] | None = None,
-                  procs: int | None = None) -> UpdateReport:
+                  procs: int | None = None, run: "ShardRunner | None" = None) -> UpdateReport:
     """Bring the index at ``store`` in line with the corpus, as ``shards`` shards (None:
-    as many as it has now, one for a new index). One shard is a single index."""
+    as many as it has now, one for a new index). One shard is a single index, built here.
+    ``run`` updates the shards (on a Dask cluster: see :mod:`.cluster`); by default they are
+    updated one after the other here, each with this machine's worker processes."""
     manifest = _manifest_or_none(store)
     sharded = store.sharded()
     count = shards if shards is not None else (len(manifest["shards"]) if manifest else
@@ -74,7 +78,14 @@ def update_layout(corpus: Path, store: IndexStore, shards: int | None = None,
                 store.unpublish_manifest()
                 _remove_shards(store.path, keep=())
         return report
-    return _update_shards(corpus, store, count, manifest, rebuild, progress, warn, procs)
+    if run is not None:
+        report = _update_shards(corpus, store, count, manifest, rebuild, progress, run)
+        for path, why in report.skipped:  # where the shards were updated, nobody heard it
+            if warn:
+                warn(f"skipped {path}: {why}")
+        return report
+    return _update_shards(corpus, store, count, manifest, rebuild, progress,
+                          _in_this_process(warn, procs))
 
 
 def _manifest_or_none(store: IndexStore) -> dict | None:
@@ -90,8 +101,53 @@ def _folder_count(path: Path) -> int:
     return max(counts, default=1)
 
 
+@dataclass(frozen=True)
+class ShardJob:
+    """One shard's part of an update: what a process (or a Dask task) needs to do it."""
+
+    corpus: Path
+    folder: Path  # the shard's index folder
+    files: list  # the corpus files (FileStat) whose articles go to this shard
+    corpus_bytes: int  # the whole corpus's size, which sizes every shard's bigram sketch
+    rebuild: bool
+
+
+def update_shard(job: ShardJob, progress: ProgressFn | None = None,
+                 warn: Callable[[str], None] | None = None,
+                 procs: int | None = None) -> UpdateReport:
+    """Update one shard, leaving its previous generation's files for the manifest switch.
+    The whole index's update lock is held, so another writer of the shard can only be a
+    task of this update run twice, or of an earlier one cancelled but still running (Dask
+    runs a task at least once, and cannot stop one that has started): it is waited for."""
+    store = IndexStore(job.folder, keep_files=True, lock_wait=SHARD_LOCK_WAIT)
+    return update_index(job.corpus, store, rebuild=job.rebuild,
+                        progress=progress, warn=warn, procs=procs,
+                        listing=Listing(job.files, []), bigram_bytes=job.corpus_bytes)
+
+
+ShardRunner = Callable[[list[ShardJob], "ProgressFn | None"], list[UpdateReport]]
+
+
+def _in_this_process(warn, procs: int | None) -> ShardRunner:
+    """Shards one after the other, each with this machine's worker processes."""
+    def run(jobs: list[ShardJob], progress: ProgressFn | None) -> list[UpdateReport]:
+        parts, done = [], 0
+        for i, job in enumerate(jobs):
+            later = sum(len(j.files) for j in jobs[i + 1:])
+
+            def shard_progress(n: int, total: int, before: int = done, later: int = later) -> None:
+                if progress:
+                    progress(before + n, before + total + later)
+
+            part = update_shard(job, shard_progress, warn, procs)
+            done += part.added + part.updated + len(part.skipped)
+            parts.append(part)
+        return parts
+    return run
+
+
 def _update_shards(corpus: Path, store: IndexStore, count: int, manifest: dict | None,
-                   rebuild: bool, progress: ProgressFn | None, warn, procs: int | None) -> UpdateReport:
+                   rebuild: bool, progress: ProgressFn | None, run: ShardRunner) -> UpdateReport:
     t0 = time.perf_counter()
     listing = list_corpus(Path(corpus))
     groups: list[list] = [[] for _ in range(count)]
@@ -103,26 +159,16 @@ def _update_shards(corpus: Path, store: IndexStore, count: int, manifest: dict |
     report.rebuilt = rebuild or (manifest is not None and len(manifest["shards"]) != count) or (
         manifest is None and (store.path / POINTER).exists())
     with store.update_lock():
+        jobs = [ShardJob(Path(corpus), store.path / shard_folder(i, count), files, total_bytes, rebuild)
+                for i, files in enumerate(groups)]
         shards = []
-        done = 0
-        for i, files in enumerate(groups):
-            later = sum(len(g) for g in groups[i + 1:])
-
-            def shard_progress(n: int, total: int, before: int = done, later: int = later) -> None:
-                if progress:
-                    progress(before + n, before + total + later)
-
-            folder = shard_folder(i, count)
-            part = update_index(corpus, IndexStore(store.path / folder, keep_files=True),
-                                rebuild=rebuild, progress=shard_progress, warn=warn, procs=procs,
-                                listing=Listing(files, []), bigram_bytes=total_bytes)
-            done += part.added + part.updated + len(part.skipped)
+        for job, part in zip(jobs, run(jobs, progress)):
             for name in ("added", "updated", "removed", "unchanged", "articles", "paragraphs"):
                 setattr(report, name, getattr(report, name) + getattr(part, name))
             report.skipped += part.skipped
             report.still_skipped += part.still_skipped
             report.decoded += part.decoded
-            shards.append({"folder": folder, "name": part.name, "generation": part.generation,
+            shards.append({"folder": job.folder.name, "name": part.name, "generation": part.generation,
                            "articles": part.articles, "paragraphs": part.paragraphs})
         store.publish_manifest(shards, corpus=str(Path(corpus).resolve()),
                                articles=report.articles, paragraphs=report.paragraphs)

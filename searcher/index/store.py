@@ -87,11 +87,13 @@ def _fsync_path(path: str) -> None:
 class IndexStore:
     """One index folder: which Whoosh index is live, and how to open, lock and switch it."""
 
-    def __init__(self, path: Path, keep_files: bool = False):
+    def __init__(self, path: Path, keep_files: bool = False, lock_wait: float = 0.0):
         """``keep_files``: an update leaves the files of the index's previous state in place
-        (see :mod:`.shards`: a shard is cleaned after the manifest switch)."""
+        (see :mod:`.shards`: a shard is cleaned after the manifest switch); ``lock_wait``:
+        seconds an update waits for another to finish before giving up."""
         self.path = Path(path)
         self.keep_files = keep_files
+        self.lock_wait = lock_wait
 
     # -- the pointer -----------------------------------------------------------------------
     def pointer(self) -> dict | None:
@@ -245,17 +247,23 @@ class IndexStore:
     # -- the single writer -----------------------------------------------------------------
     @contextmanager
     def update_lock(self) -> Iterator[None]:
-        """Hold the update lock; :class:`IndexBusy` when another process holds it."""
+        """Hold the update lock; :class:`IndexBusy` when another process holds it (for
+        longer than the store's ``lock_wait`` seconds)."""
         self.path.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + self.lock_wait
         try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError as exc:
-                if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                    raise IndexBusy(f"the index at {self.path} is being updated by another "
-                                    f"process; try again when it has finished") from None
-                raise
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError as exc:
+                    if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                        raise
+                    if time.monotonic() >= deadline:
+                        raise IndexBusy(f"the index at {self.path} is being updated by another "
+                                        f"process; try again when it has finished") from None
+                    time.sleep(0.1)
             yield
         finally:
             os.close(fd)

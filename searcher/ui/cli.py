@@ -139,16 +139,21 @@ class QueryCommand(click.Command):
               help="Index folder (default $SEARCHER_INDEX, the config file, else ./index).")
 @click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), default=None,
               help="Colour: auto (on a terminal, unless NO_COLOR is set), always, never.")
+@click.option("--cluster", default=None, metavar="ADDRESS",
+              help="Build sharded indexes on the Dask scheduler at ADDRESS (default "
+                   "$SEARCHER_CLUSTER, the config file, else none).")
 @click.version_option(__version__, "--version", prog_name="searcher")
 @click.pass_context
-def cli(ctx: click.Context, corpus: Path | None, index_dir: Path | None, color: str | None) -> None:
+def cli(ctx: click.Context, corpus: Path | None, index_dir: Path | None, color: str | None,
+        cluster: str | None) -> None:
     """Full-text search for Vietnamese news. Without a command: the interactive REPL.
 
     Settings come from the command line, then the environment, then the config file
     ($XDG_CONFIG_HOME/searcher/config.toml), then the defaults: `searcher config` shows them.
     Exit codes: 0 found, 1 nothing found, 2 usage or data error, 130 interrupted.
     """
-    ctx.obj = Settings.resolve({"corpus": corpus, "index": index_dir, "color": color})
+    ctx.obj = Settings.resolve({"corpus": corpus, "index": index_dir, "color": color,
+                                "cluster": cluster})
     if ctx.invoked_subcommand is None:
         ctx.invoke(repl)
 

@@ -88,6 +88,8 @@ OPTIONS = {o.name: o for o in [
     Option("pager", "the pager for long output", _text, lambda: "less", "PAGER"),
     Option("history", "the REPL's history file (\"\" for none)", _text,
            lambda: str(data_home() / "history")),
+    Option("cluster", "the Dask scheduler sharded indexes are built on (\"\" for none)", _text,
+           lambda: "", "SEARCHER_CLUSTER"),
 ]}
 
 
@@ -230,6 +232,11 @@ class Settings:
     @property
     def history(self) -> Path | None:
         return Path(os.path.expanduser(self.values["history"])) if self.values["history"] else None
+
+    @property
+    def cluster(self) -> str | None:
+        """The address of a Dask scheduler (`tcp://host:8786`), or None."""
+        return self.values["cluster"] or None
 
     def explicit(self, name: str) -> bool:
         """Whether a setting was given (on the command line, in the environment or the

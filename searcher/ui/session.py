@@ -86,8 +86,15 @@ def run_update(settings: Settings, rebuild: bool = False, verbose: bool = False,
         click.echo(f"searcher: warning: {safe(message)}", err=True)
 
     try:
-        report = update_layout(settings.corpus, IndexStore(settings.index), shards=shards,
-                               rebuild=rebuild, progress=progress, warn=warn)
+        if settings.cluster:
+            from ..index.cluster import on_cluster
+
+            with on_cluster(settings.cluster) as run:
+                report = update_layout(settings.corpus, IndexStore(settings.index), shards=shards,
+                                       rebuild=rebuild, progress=progress, warn=warn, run=run)
+        else:
+            report = update_layout(settings.corpus, IndexStore(settings.index), shards=shards,
+                                   rebuild=rebuild, progress=progress, warn=warn)
     finally:
         progress.close()
     for path, encoding in report.decoded:

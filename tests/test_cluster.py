@@ -1,0 +1,138 @@
+"""Building a sharded index on a real Dask cluster on loopback (worker processes)."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from helpers import SEEDS, Searcher, big_corpus
+from searcher.index import IndexStore, update_layout
+from searcher.search import SearchEngine
+from test_shards import answers
+
+distributed = pytest.importorskip("distributed")
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """A scheduler and two worker processes (one thread each) on loopback."""
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None, silence_logs=50) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def articles(tmp_path_factory) -> Path:
+    corpus = tmp_path_factory.mktemp("cluster") / "corpus"
+    corpus.mkdir()
+    big_corpus(corpus, 40)
+    shutil.copytree(SEEDS, corpus / "seeds")
+    return corpus
+
+
+def test_a_build_on_the_cluster_answers_as_one_index(cluster, articles: Path, tmp_path: Path) -> None:
+    index = tmp_path / "ix"
+    s = Searcher(articles, index)
+    result = s.run("--cluster", cluster.scheduler_address, "index", "--shards", "3")
+    assert result.exit_code == 0, result.output
+    assert "+45 added" in result.stdout
+    update_layout(articles, IndexStore(tmp_path / "one"))
+    with SearchEngine(index) as sharded, SearchEngine(tmp_path / "one") as one:
+        assert sharded.shards == 3
+        assert answers(sharded) == answers(one)
+    # An update on the cluster touches the shards that changed only.
+    before = IndexStore(index).manifest()["shards"]
+    (articles / "seeds" / "000_18ff46b963d0eb4c.txt").write_text("Tiêu đề khác\nMột đoạn về cá ngừ đại dương.\n",
+                                                                 encoding="utf-8")
+    env = {**os.environ, "SEARCHER_CLUSTER": cluster.scheduler_address}  # the environment's setting
+    done = subprocess.run([sys.executable, "-m", "searcher", "--corpus", str(articles), "--index",
+                           str(index), "index"], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "+0 added, 1 updated, 0 removed" in done.stdout
+    after = IndexStore(index).manifest()["shards"]
+    assert sum(a["generation"] != b["generation"] for a, b in zip(after, before)) == 1
+    assert s.json('"cá ngừ đại dương"')["total"] == 1
+
+
+def test_a_worker_killed_mid_build_is_replaced_and_the_build_completes(cluster, articles: Path,
+                                                                       tmp_path: Path) -> None:
+    from searcher.index.cluster import on_cluster
+
+    client = distributed.Client(cluster.scheduler_address, set_as_default=False)
+    killed: list[int] = []
+
+    def kill_a_busy_worker() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not killed:
+            busy = [w for w, tasks in client.processing().items() if tasks]
+            if busy:
+                pid = client.run(os.getpid, workers=[busy[0]])[busy[0]]
+                time.sleep(0.5)  # part-way through its shard
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+            time.sleep(0.05)
+
+    killer = threading.Thread(target=kill_a_busy_worker)
+    killer.start()
+    try:
+        with on_cluster(cluster.scheduler_address) as run:
+            report = update_layout(articles, IndexStore(tmp_path / "ix"), shards=4, run=run)
+    finally:
+        killer.join()
+        client.close()
+    assert killed, "no worker was busy to kill"
+    assert report.articles == 45
+    update_layout(articles, IndexStore(tmp_path / "one"))
+    with SearchEngine(tmp_path / "ix") as sharded, SearchEngine(tmp_path / "one") as one:
+        assert answers(sharded) == answers(one)
+    cluster.wait_for_workers(2, timeout=60)  # the nanny restarted it
+
+
+def test_a_failed_shard_fails_the_build_and_keeps_the_index(cluster, articles: Path,
+                                                           tmp_path: Path) -> None:
+    index = tmp_path / "ix"
+    s = Searcher(articles, index)
+    assert s.run("index", "--shards", "2").exit_code == 0
+    manifest = (index / "SHARDS.json").read_text()
+    expected = s.json("công an")
+    (index / "shard-02-of-03").write_text("in the way\n")  # a shard that cannot be written
+    result = s.run("--cluster", cluster.scheduler_address, "index", "--shards", "3")
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "shard-02-of-03 failed on the cluster" in lines[0], result.stderr
+    assert "Traceback" not in result.output
+    assert (index / "SHARDS.json").read_text() == manifest
+    assert {**s.json("công an"), "took_ms": 0} == {**expected, "took_ms": 0}
+    (index / "shard-02-of-03").unlink()
+    result = s.run("--cluster", cluster.scheduler_address, "index", "--shards", "3")
+    assert result.exit_code == 0, result.output
+    assert IndexStore(index).manifest()["shards"][2]["folder"] == "shard-03-of-03"
+    assert s.json("công an")["total"] == expected["total"]
+
+
+def test_an_unreachable_scheduler_is_one_line_and_exit_2(corpus: Path, tmp_path: Path) -> None:
+    s = Searcher(corpus, tmp_path / "ix")
+    t0 = time.monotonic()
+    result = s.run("--cluster", "tcp://127.0.0.1:9", "index", "--shards", "2")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "cannot reach the Dask scheduler" in result.stderr
+    assert time.monotonic() - t0 < 30
+    assert not (tmp_path / "ix").exists()
+
+
+def test_searching_never_loads_dask(seed_index) -> None:
+    corpus, index = seed_index
+    code = ("import sys; from searcher.ui.cli import main; sys.argv = ['searcher', '--index', "
+            f"{str(index)!r}, 'search', 'công an']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "assert 'distributed' not in sys.modules and 'dask' not in sys.modules, 'dask loaded'")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
