@@ -41,8 +41,7 @@ def connect(address: str):
     try:
         return Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
-        raise ClusterError(f"cannot reach the Dask scheduler at {address} "
-                           f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})") from None
+        raise ClusterError(f"cannot reach the Dask scheduler at {address} ({_why(exc)})") from None
 
 
 @contextmanager
@@ -70,7 +69,8 @@ def _run(client, jobs: list[ShardJob], progress: ProgressFn | None) -> list[Upda
                     continue
                 if f.status != "finished":
                     raise ClusterError(f"the build of {jobs[i].folder.name} failed on the cluster: "
-                                       f"{_why(f)}; the index is as it was (run it again)")
+                                       f"{_why(f.exception(), named=True)}; the index is as it "
+                                       f"was (run it again)")
                 done[i] = f.result()
                 if progress:
                     progress(sum(len(jobs[k].files) for k in done), total)
@@ -90,7 +90,10 @@ def _run(client, jobs: list[ShardJob], progress: ProgressFn | None) -> list[Upda
     return [done[i] for i in range(len(futures))]
 
 
-def _why(future) -> str:
-    exc = future.exception()
+def _why(exc: BaseException, named: bool = False) -> str:
+    """An exception in one line: its message's first line (after its type, if ``named``),
+    or its type when it has no message."""
     text = str(exc).splitlines()[0] if str(exc) else ""
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    if not text:
+        return type(exc).__name__
+    return f"{type(exc).__name__}: {text}" if named else text

@@ -8,15 +8,12 @@ read together (see :class:`~.bigrams.BigramFrequencies`, :class:`~.lexicon.Lexic
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh.reading import EmptyReader, MultiReader
 
-from ..errors import IndexDamaged
-from .schema import SCHEMA_VERSION
-from .store import IndexStore, OutdatedIndex
+from .store import IndexStore, opening
 from .whoosh.generations import open_generation
 
 
@@ -40,22 +37,12 @@ def open_snapshot(store: IndexStore) -> Snapshot:
         return Snapshot(reader, store.pointer() or {},
                         [(store.vocabulary_path(name), reader.generation())],
                         [store.bigrams_path(name)], 1)
-    last: Exception | None = None
-    for _ in range(5):  # an update may switch the manifest and clean up while this opens
+
+    def attempt(retry: bool) -> Snapshot:  # each time, the manifest live now
         manifest = store.manifest()
-        if manifest.get("schema") != SCHEMA_VERSION:
-            raise OutdatedIndex(f"the index at {store.path} was built by another version of "
-                                f"searcher; run `searcher index --rebuild`")
-        try:
-            return _open_shards(store, manifest)
-        except OSError as exc:
-            last = exc
-            time.sleep(0.05)
-        except Exception as exc:  # a garbled table of contents or segment
-            raise IndexDamaged(f"the index at {store.path} is damaged ({type(exc).__name__}); "
-                               f"run `searcher index --rebuild`") from None
-    raise IndexDamaged(f"the index at {store.path} cannot be opened ({last}); "
-                       f"run `searcher index --rebuild`")
+        store.check_schema(manifest)
+        return _open_shards(store, manifest)
+    return opening(store.path, attempt)
 
 
 def _open_shards(store: IndexStore, manifest: dict) -> Snapshot:

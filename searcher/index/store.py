@@ -27,7 +27,7 @@ import shutil
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, TypeVar
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
@@ -37,6 +37,8 @@ from .schema import PARAGRAPH_DOC, SCHEMA_VERSION, make_schema
 from .whoosh import compact
 
 compact.install()
+
+T = TypeVar("T")
 
 POINTER = "CURRENT.json"
 MANIFEST = "SHARDS.json"  # a sharded index's (see .shards)
@@ -48,7 +50,7 @@ SHARD_FOLDER = re.compile(r"^shard-\d{2,}-of-\d{2,}$")
 # manifest and shard folders.
 _OURS = re.compile(r"^(_?main_\d{4,}[_.].*|main_\d{4,}\.tmp|\.?CURRENT\.json.*|update\.lock|"
                    r"\.main_\d{4,}\.(?:bigrams|vocab)\.\d+|\.gitkeep|\.?SHARDS\.json.*|"
-                   r"shard-\d{2,}-of-\d{2,})$")
+                   rf"{SHARD_FOLDER.pattern[1:-1]})$")
 
 
 class DurableFileStorage(FileStorage):
@@ -212,26 +214,24 @@ class IndexStore:
         current = self.pointer()
         if current is None:
             raise IndexMissing(f"no index at {self.path}; run `searcher index`")
-        if current.get("schema") != SCHEMA_VERSION:
+        self.check_schema(current)
+
+        def attempt(retry: bool):
+            nonlocal current
+            if retry:
+                current = self.pointer() or current
+            ix = FileStorage(str(self.path), readonly=True).open_index(indexname=current["name"])
+            ix.searcher().close()  # open every segment now: fail here, not mid-search
+            return ix
+        return opening(self.path, attempt)
+
+    def check_schema(self, live: dict) -> None:
+        """:class:`OutdatedIndex` when the pointer (or manifest) ``live`` names another
+        schema version than this searcher's."""
+        if live.get("schema") != SCHEMA_VERSION:
             raise OutdatedIndex(
                 f"the index at {self.path} was built by another version of searcher; "
                 f"run `searcher index --rebuild`")
-        last: Exception | None = None
-        for _ in range(5):  # a concurrent commit may delete files between listing and opening
-            try:
-                ix = FileStorage(str(self.path), readonly=True).open_index(indexname=current["name"])
-                ix.searcher().close()  # open every segment now: fail here, not mid-search
-                return ix
-            except (OSError, whoosh_index.EmptyIndexError) as exc:
-                last = exc
-                time.sleep(0.05)
-                current = self.pointer() or current
-            except Exception as exc:  # a garbled table of contents or segment
-                raise IndexDamaged(
-                    f"the index at {self.path} is damaged ({type(exc).__name__}); "
-                    f"run `searcher index --rebuild`") from None
-        raise IndexDamaged(f"the index at {self.path} cannot be opened ({last}); "
-                           f"run `searcher index --rebuild`")
 
     def bigrams_path(self, name: str) -> Path:
         """The bigram sketch of the Whoosh index ``name``."""
@@ -305,14 +305,8 @@ class IndexStore:
         try:
             os.remove(self.path / POINTER)
         except FileNotFoundError:
-            return
-        for name in self._names():
-            if re.match(r"^_?main_\d{4,}[_.]", name) or re.match(r"^main_\d{4,}\.tmp$", name):
-                path = self.path / name
-                if path.is_dir():
-                    shutil.rmtree(path, ignore_errors=True)
-                else:
-                    os.remove(path)
+            pass
+        self.remove_unused()  # with no pointer, no Whoosh index is live
 
     def size_bytes(self) -> int:
         total = 0
@@ -323,6 +317,28 @@ class IndexStore:
                 except OSError:
                     pass
         return total
+
+
+def opening(path: Path, attempt: Callable[[bool], T]) -> T:
+    """``attempt(retry)`` opens the index live at ``path``. A concurrent commit may delete
+    files between reading what is live and opening it, so a missing file means trying
+    again (``retry`` then says to read what is live anew); anything else Whoosh raises means
+    a damaged index."""
+    last: Exception | None = None
+    for i in range(5):
+        try:
+            return attempt(i > 0)
+        except (OSError, whoosh_index.EmptyIndexError) as exc:
+            last = exc
+            time.sleep(0.05)
+        except SearcherError:
+            raise
+        except Exception as exc:  # a garbled table of contents or segment
+            raise IndexDamaged(
+                f"the index at {path} is damaged ({type(exc).__name__}); "
+                f"run `searcher index --rebuild`") from None
+    raise IndexDamaged(f"the index at {path} cannot be opened ({last}); "
+                       f"run `searcher index --rebuild`")
 
 
 def stored_paragraphs(searcher, article: str) -> list[tuple[int, str]]:
