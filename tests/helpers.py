@@ -110,3 +110,52 @@ def run_repl(seed_index: tuple[Path, Path], keys: str) -> tuple[str, Repl]:
             repl.run_interactive(input=inp, output=DummyOutput())
     repl.engine.close()
     return out.getvalue(), repl
+
+
+SHARED = PROJECT.parent / "shared"
+
+
+def vntc_sample(folder: Path, per_topic: int = 125, topics: int = 8) -> Path | None:
+    """``per_topic`` VNTC articles from each of its first ``topics`` topic folders, copied
+    out of the shared archive into ``folder`` (None when ../shared does not hold it)."""
+    import tarfile
+
+    archive = SHARED / "corpus" / "vntc.tar.xz"
+    if not archive.is_file():
+        return None
+    taken: dict[str, int] = {}
+    with tarfile.open(archive, "r|xz") as tar:
+        for member in tar:
+            parts = member.name.split("/")
+            if not member.isfile() or len(parts) != 3 or not parts[2].endswith(".txt"):
+                continue
+            topic = parts[1]
+            if taken.get(topic, 0) >= per_topic or (topic not in taken and len(taken) >= topics):
+                if len(taken) >= topics and min(taken.values()) >= per_topic:
+                    break
+                continue
+            taken[topic] = taken.get(topic, 0) + 1
+            (folder / topic).mkdir(parents=True, exist_ok=True)
+            (folder / topic / parts[2]).write_bytes(tar.extractfile(member).read())
+    return folder
+
+
+def title_queries(corpus: Path, count: int) -> list[str]:
+    """Queries from ``count`` articles spread over ``corpus``: each title as written, without
+    its marks, and its first two words."""
+    import unicodedata
+
+    from searcher.corpus import decode
+
+    def unmarked(text: str) -> str:
+        text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+        return "".join(c for c in text if not unicodedata.combining(c))
+
+    files = sorted(corpus.rglob("*.txt"))
+    out: list[str] = []
+    for path in files[::max(1, len(files) // count)][:count]:
+        lines = [line.strip() for line in decode(path.read_bytes()).splitlines() if line.strip()]
+        title = next((line for line in lines if not line.startswith("date ")), "")
+        if title:
+            out += [title, unmarked(title), " ".join(title.split()[:2])]
+    return out

@@ -1,6 +1,7 @@
 """Building a sharded index on a real Dask cluster on loopback (worker processes)."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -12,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers import SEEDS, Searcher, big_corpus
+from helpers import SEEDS, Searcher, big_corpus, title_queries, vntc_sample
 from searcher.index import IndexStore, update_layout
 from searcher.search import SearchEngine
+from searcher.search.remote import cluster_parts
 from test_shards import answers
 
 distributed = pytest.importorskip("distributed")
@@ -136,3 +138,68 @@ def test_searching_never_loads_dask(seed_index) -> None:
             "assert 'distributed' not in sys.modules and 'dask' not in sys.modules, 'dask loaded'")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+@pytest.fixture(scope="module")
+def vntc(tmp_path_factory) -> tuple[Path, Path, list[str]]:
+    """A single index and a 4-shard one of 1,000 VNTC articles (125 from each of 8
+    topics), and queries: titles, typed with and without marks, and a few short ones."""
+    root = tmp_path_factory.mktemp("vntc")
+    corpus = vntc_sample(root / "corpus")
+    if corpus is None:
+        pytest.skip("../shared/corpus/vntc.tar.xz is missing")
+    update_layout(corpus, IndexStore(root / "one"))
+    update_layout(corpus, IndexStore(root / "four"), shards=4)
+    return root / "one", root / "four", title_queries(corpus, 40)
+
+
+def test_searches_through_the_cluster_answer_as_one_index(cluster, vntc) -> None:
+    """Hits, scores, totals, facets and suggestions, in both result modes, by relevance and
+    by date: the single index, its 4 shards in this process, and the shards on actors."""
+    one, four, queries = vntc
+    with SearchEngine(one) as single, SearchEngine(four) as here, \
+            SearchEngine(four, parts=cluster_parts(cluster.scheduler_address)) as remote:
+        assert here.shards == remote.shards == 4
+        expected = answers(single, queries)
+        assert answers(here, queries) == expected
+        assert answers(remote, queries) == expected
+        assert sum(1 for a in expected if a[7]) > len(expected) * 0.9  # most find something
+
+
+def test_the_cli_searches_through_the_cluster(cluster, vntc) -> None:
+    one, four, queries = vntc
+    s = Searcher.without_corpus(four)
+    for q in queries[:6]:
+        here = s.json(q)
+        result = s.run("--cluster", cluster.scheduler_address, "search", "--json", q)
+        assert result.exit_code in (0, 1), result.output
+        assert {**json.loads(result.stdout), "took_ms": 0} == {**here, "took_ms": 0}
+
+
+def test_a_worker_lost_while_searching_is_replaced(cluster, vntc) -> None:
+    """SIGKILL the worker holding a shard's actor between queries: the next query opens
+    the shard again on a live worker and answers as before."""
+    one, four, queries = vntc
+    client = distributed.Client(cluster.scheduler_address, set_as_default=False)
+    try:
+        with SearchEngine(one) as single, \
+                SearchEngine(four, parts=cluster_parts(cluster.scheduler_address)) as remote:
+            expected = answers(single, queries[:10])
+            assert answers(remote, queries[:10]) == expected
+            holder = next(iter(client.has_what()))  # a worker holding actors
+            pid = client.run(os.getpid, workers=[holder])[holder]
+            os.kill(pid, signal.SIGKILL)
+            assert answers(remote, queries[:10]) == expected
+    finally:
+        client.close()
+    cluster.wait_for_workers(2, timeout=60)
+
+
+def test_searching_with_an_unreachable_scheduler_is_one_line_and_exit_2(vntc) -> None:
+    one, four, _ = vntc
+    s = Searcher.without_corpus(four)
+    t0 = time.monotonic()
+    result = s.run("--cluster", "tcp://127.0.0.1:9", "search", "công an")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "cannot reach the Dask scheduler" in result.stderr
+    assert time.monotonic() - t0 < 30

@@ -41,7 +41,7 @@ def connect(address: str):
     try:
         return Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
-        raise ClusterError(f"cannot reach the Dask scheduler at {address} ({_why(exc)})") from None
+        raise ClusterError(f"cannot reach the Dask scheduler at {address} ({why(exc)})") from None
 
 
 @contextmanager
@@ -69,7 +69,7 @@ def _run(client, jobs: list[ShardJob], progress: ProgressFn | None) -> list[Upda
                     continue
                 if f.status != "finished":
                     raise ClusterError(f"the build of {jobs[i].folder.name} failed on the cluster: "
-                                       f"{_why(f.exception(), named=True)}; the index is as it "
+                                       f"{why(f.exception(), named=True)}; the index is as it "
                                        f"was (run it again)")
                 done[i] = f.result()
                 if progress:
@@ -90,7 +90,7 @@ def _run(client, jobs: list[ShardJob], progress: ProgressFn | None) -> list[Upda
     return [done[i] for i in range(len(futures))]
 
 
-def _why(exc: BaseException, named: bool = False) -> str:
+def why(exc: BaseException, named: bool = False) -> str:
     """An exception in one line: its message's first line (after its type, if ``named``),
     or its type when it has no message."""
     text = str(exc).splitlines()[0] if str(exc) else ""

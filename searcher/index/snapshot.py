@@ -21,15 +21,31 @@ from .whoosh.generations import open_generation
 class Snapshot:
     """An open reader over the live index, with the files that go with it."""
 
-    reader: object
+    reader: object  # the documents searched: the whole index's, or one shard's
     summary: dict  # the pointer's (or the manifest's) corpus, counts, skipped files
     vocabularies: list[tuple[Path, int]]  # (file, the generation it must be made for)
     bigrams: list[Path]
     shards: int  # 1 for a single index
+    totals: object = None  # the whole index's reader, when ``reader`` is one shard's
+
+    def __post_init__(self):
+        if self.totals is None:
+            self.totals = self.reader
 
 
-def open_snapshot(store: IndexStore) -> Snapshot:
-    """The live index at ``store``; the errors of :meth:`IndexStore.open`."""
+def open_snapshot(store: IndexStore, manifest: dict | None = None,
+                  shard: int | None = None) -> Snapshot:
+    """The live index at ``store``; the errors of :meth:`IndexStore.open`. Of a sharded
+    index: the state ``manifest`` names (default: the live one) and, with ``shard``, that
+    shard's documents only, read with the whole index's statistics (``totals``)."""
+    if manifest is not None:
+        store.check_schema(manifest)
+        whole = _open_shards(store, manifest)
+        if shard is None:
+            return whole
+        part = _open_shards(store, dict(manifest, shards=[manifest["shards"][shard]]))
+        return Snapshot(part.reader, manifest, whole.vocabularies, whole.bigrams,
+                        whole.shards, whole.reader)
     if not store.sharded():
         ix = store.open()
         reader = ix.reader()

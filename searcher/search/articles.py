@@ -2,19 +2,18 @@
 all their paragraphs (:mod:`.features`), each shown by its best paragraph."""
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass
 
 from ..index import BigramFrequencies
 from .documents import Documents, JoinedArticle
-from .features import ArticleFeatures, PairWeight, QueryTraits, article_evidence, weighted
+from .features import ArticleFeatures, PairWeight, QueryTraits, article_evidence
 from .matching import Hits, ParagraphTerms, excluded, hits_within, paragraph_sums, paragraphs_holding, unit_hits
-from .paragraphs import rank_spellings, score_paragraph
+from .paragraphs import score_paragraph
 from .phrases import phrase_tier
 from .query import ParsedQuery
-from .results import Candidate, Order, Ranking
-from .retrieval import SCORE_THEN_ID, TOGETHER_FIRST, Plan, Retriever, holding_every_unit, matches
-from .scoring import FOLD_WEIGHT, Scored, article_idf, hit_matches, rank_key, score_hits
+from .results import Candidate
+from .retrieval import TOGETHER_FIRST, Plan, Pool, Retriever, holding_every_unit, needs_text
+from .scoring import FOLD_WEIGHT, Scored, article_idf, hit_matches, score_hits, short_query
 from .stats import CorpusStats
 
 ARTICLE_CANDIDATES = 40   # articles scored as wholes per query
@@ -22,18 +21,6 @@ ARTICLE_POOL = 300        # articles whose common query words are looked at, to 
 STAGE_ONE_COMPOUND_WEIGHT = 0.5  # stage one: query compounds in one paragraph, x idf
 OTHERS_SHOWN = 2          # matching paragraphs shown beside an article's best one
 VERIFY_ARTICLES = 300     # matches of a phrase checked in the text; past it, the count is estimated
-EVIDENCE = 50             # best candidates whose spellings suggestions learn from
-
-
-@dataclass
-class Found:
-    """The candidate articles scored, how many match, and how (see ArticleRanker.rank)."""
-
-    articles: list["ScoredArticle"]
-    total: int
-    exact: bool
-    every: bool  # matching means holding every query word
-    matching: list[str]  # the matching articles
 
 
 @dataclass(slots=True)
@@ -61,31 +48,7 @@ class ArticleRanker:
         self.stats = stats
         self.bigrams = bigrams
 
-    def rank(self, q: ParsedQuery, plan: Plan, need: int, wanted: frozenset[str],
-             order: Order | None = None) -> Ranking:
-        """The ranked articles, the best ``need`` shown by their best paragraph, and how
-        many articles match: for a short query, those holding every query word, when any
-        does; otherwise (and for long queries) those holding any distinctive one."""
-        found = self.scored(q, plan, max(ARTICLE_CANDIDATES, need * 2), wanted, order)
-        scored = found.articles
-        ranked = [Candidate(s.article.paras[0][0], s.id, s.article.paras[0][1], "", s.whole,
-                            weighted(s.features), s.scored.all_matched, s.scored.matched,
-                            s.scored.matches, tier=s.tier, spellings=s.spellings)
-                  for s in scored if s.scored.all_matched or not found.every]
-        rank_spellings(ranked)
-        if order is None:
-            ranked.sort(key=rank_key(q), reverse=True)
-        else:
-            ranked.sort(key=lambda c: order(c.article, c.score))
-        by_id = {s.id: s for s in scored}
-        for i, c in enumerate(ranked[:need]):
-            best = self._shown_paragraphs(by_id[c.article], plan, wanted)
-            best.score, best.all_matched, best.tier = c.score, c.all_matched, c.tier
-            ranked[i] = best
-        return Ranking(ranked, max(found.total, len(ranked)), found.exact,
-                       [s.whole for s in scored[:EVIDENCE]], found.matching)
-
-    def _shown_paragraphs(self, s: ScoredArticle, plan: Plan, wanted: frozenset[str]) -> Candidate:
+    def shown_paragraphs(self, s: ScoredArticle, plan: Plan, wanted: frozenset[str]) -> Candidate:
         """The paragraph that shows an article, with up to :data:`OTHERS_SHOWN` more of its
         matching paragraphs (``others``) and how many match beyond those (``more``). The
         best is the best scored among the paragraphs holding the most query words (only
@@ -118,13 +81,12 @@ class ArticleRanker:
         best.more = sum(map(len, by_count.values())) - 1 - len(best.others)
         return best
 
-    def scored(self, q: ParsedQuery, plan: Plan, k: int, wanted: frozenset[str],
-               order: Order | None = None) -> "Found":
-        """The ``k`` best articles of stage one, each matched as a whole, with the features
-        its score weighs (those holding an excluded word, or no query word, left out); and
-        how many articles match."""
-        aplan = self.retriever.plan(q, None, level="a")
-        top, total, exact, every, matching = self._candidates(q, plan, aplan, k, wanted, order)
+    def score_articles(self, q: ParsedQuery, plan: Plan, aplan: Plan,
+                       top: list[tuple[str, float]], wanted: frozenset[str]) -> list[ScoredArticle]:
+        """The articles of ``top`` (with their stage-one scores, best first), each matched
+        as a whole, with the features its score weighs (those holding an excluded word, or
+        no query word, left out). ``plan``: the query's paragraph-level plan; ``aplan``: its
+        article-level one."""
         pairs = self._pairs(q, aplan.df_exact, aplan.df_folded)
         traits = QueryTraits.of(q)
         avg_len, avg_article = self.stats.avg_len, self.stats.avg_article_len
@@ -149,7 +111,7 @@ class ArticleRanker:
                                         holding, len(art.starts), stage_one, traits)
             tier, spellings = phrase_tier(scored, plan.weights, whole)
             out.append(ScoredArticle(a, art, whole, hits, scored, holding, features, tier, spellings))
-        return Found(out, total, exact, every, matching)
+        return out
 
     def _pairs(self, q: ParsedQuery, df_exact: dict[str, int],
                df_folded: dict[str, int]) -> list[PairWeight | None]:
@@ -177,14 +139,12 @@ class ArticleRanker:
                                   first.exact or second.exact))
         return out
 
-    def _candidates(self, q: ParsedQuery, plan: Plan, aplan: Plan, k: int, wanted_terms: frozenset[str],
-                    order: Order | None) -> tuple[list[tuple[str, float]], int, bool, bool, list[str]]:
-        """Stage one for articles: the ``k`` best by article-level idf of the distinctive
-        query words they hold and of the query compounds in one of their paragraphs; the
-        common words then tell the best few hundred apart. Returns (article, stage-one
-        score) pairs, best first (or in ``order``), how many articles match, whether that
-        count is exact, whether matching means holding every query word, and the matching
-        articles."""
+    def pool(self, q: ParsedQuery, plan: Plan, wanted_terms: frozenset[str]) -> tuple[Pool, Plan, dict[str, int]]:
+        """Stage one for articles: those that may match, scored by the article-level idf of
+        the distinctive query words they hold and of the query compounds in one of their
+        paragraphs (:meth:`add_common_words` then tells the best few hundred apart). Returns
+        the pool, the article-level plan, and each article's article document."""
+        aplan = self.retriever.plan(q, None, level="a")
         article_of = self.retriever.postings.article_of
         is_deleted = self.documents.is_deleted
         allowed = None if plan.allowed is None else {article_of(d) for d in plan.allowed}
@@ -217,20 +177,13 @@ class ArticleRanker:
         for a in {article_of(d) for d in aplan.together or () if not is_deleted(d)}:
             if a in scores:
                 scores[a] += TOGETHER_FIRST
-        def holding_every() -> list[str]:
+        holding = []
+        if short_query(q):
             held = holding_every_unit(aplan, q, self.retriever, "a", article_docs.values())
-            return [a for a, d in article_docs.items() if d in held]
-
-        keys, total, exact, every = matches(q, holding_every, scores,
-                                            lambda every: self._check(q, plan, wanted_terms, every),
-                                            VERIFY_ARTICLES)
-        matching = scores if len(keys) == len(scores) else {a: scores[a] for a in keys}
-        if order is not None:
-            return sorted(matching.items(), key=lambda item: order(*item))[:k], total, exact, every, keys
-        pool = dict(heapq.nlargest(ARTICLE_POOL, matching.items(), key=SCORE_THEN_ID))
-        if aplan.common:
-            self._add_common_words(pool, article_docs, aplan)
-        return heapq.nlargest(k, pool.items(), key=SCORE_THEN_ID), total, exact, every, keys
+            holding = [a for a, d in article_docs.items() if d in held]
+        check = ((lambda every: self._check(q, plan, wanted_terms, every)) if needs_text(q)
+                 else None)
+        return Pool(scores, holding, check, str), aplan, article_docs
 
     def _check(self, q: ParsedQuery, plan: Plan, wanted: frozenset[str], every: bool):
         """A look at an article's text: it holds every query unit (``every``) or one, with
@@ -246,7 +199,7 @@ class ArticleRanker:
             return held == len(q.units) if every else held > 0
         return check
 
-    def _add_common_words(self, pool: dict[str, float], article_docs: dict[str, int],
+    def add_common_words(self, pool: dict[str, float], article_docs: dict[str, int],
                           aplan: Plan) -> None:
         """Add to the pool's scores what the query's common words bring (tested per article
         in bitmaps, not read as lists)."""

@@ -8,23 +8,25 @@ and the index's :class:`~searcher.index.Lexicon`, which suggestions and completi
 from __future__ import annotations
 
 import time
-from collections import Counter
 from pathlib import Path
+from typing import Callable
 
 from ..analysis.abbreviations import Table
 from ..errors import IndexDamaged, SearcherError
 from whoosh.searching import Searcher
 
 from ..index import BigramFrequencies, IndexStore, Lexicon, PostingReader, open_snapshot
+from . import merge
 from .articles import ARTICLE_CANDIDATES, ArticleRanker
 from .documents import Documents
 from .features import ArticleFeatures
 from .keystrokes import interpret
-from .matching import excluded, wanted_terms
 from .paragraphs import ParagraphRanker
 from .query import ParsedQuery, mark_exact, parse_query
-from .results import Hit, Order, Ranking, SearchResult
+from .results import SearchResult
 from .retrieval import Retriever
+from .shard import ShardSearch
+from .suggest import Suggestion
 from .stats import CorpusStats
 from .variants import Typos, known_abbreviations, respell
 
@@ -34,20 +36,29 @@ SORTS = ("relevance", "newest", "oldest")
 class SearchEngine:
     """An open index, ready to answer many queries (open once, query often)."""
 
-    def __init__(self, index: Path):
+    def __init__(self, index: Path, parts: Callable[["SearchEngine"], merge.Parts] | None = None,
+                 shard: tuple[dict, int] | None = None):
+        """``parts``: what a query is fanned out to, made for the engine as opened (default:
+        this process's one reader); ``shard``: (manifest, number) to open one shard of a
+        sharded index, with the whole index's statistics (what a Dask actor holds)."""
         self.store = IndexStore(index)
+        self._make_parts = parts
+        self._shard = shard
         self._open()
 
     def _open(self) -> None:
-        snapshot = open_snapshot(self.store)
+        manifest, number = self._shard or (None, None)
+        snapshot = open_snapshot(self.store, manifest, number)
         self.shards = snapshot.shards
+        self.manifest = snapshot.summary if snapshot.shards > 1 or manifest else None
         try:
             self.searcher = Searcher(snapshot.reader)
-            reader = snapshot.reader
-            self.postings = PostingReader(reader)
-            self.lexicon = Lexicon(reader, self.postings, snapshot.vocabularies)
+            reader, totals = snapshot.reader, snapshot.totals
+            counts = None if totals is reader else PostingReader(totals)
+            self.postings = PostingReader(reader, counts)
+            self.lexicon = Lexicon(totals, counts or self.postings, snapshot.vocabularies)
             pointer = snapshot.summary
-            self.stats = CorpusStats.of(reader, pointer)
+            self.stats = CorpusStats.of(totals, pointer)
             self.bigrams = BigramFrequencies(snapshot.bigrams)
         except Exception as exc:
             raise IndexDamaged(f"the index at {self.store.path} is damaged "
@@ -56,6 +67,10 @@ class SearchEngine:
         self.retriever = Retriever(self.documents, self.postings, self.lexicon, self.stats)
         self.paragraph_ranker = ParagraphRanker(self.documents, self.retriever, self.stats.avg_len)
         self.article_ranker = ArticleRanker(self.documents, self.retriever, self.stats, self.bigrams)
+        self.part = ShardSearch(self.documents, self.retriever, self.paragraph_ranker,
+                                self.article_ranker)
+        self.parts: merge.Parts = (self._make_parts(self) if self._make_parts
+                                   else merge.LocalParts([self.part]))
         self._abbreviations: Table | None = None
         self.typos = Typos(self.lexicon, self.stats.paragraphs)
 
@@ -81,6 +96,8 @@ class SearchEngine:
         self._open()
 
     def close(self) -> None:
+        if getattr(self, "parts", None) is not None:
+            self.parts.close()
         try:
             self.searcher.close()
         except Exception:
@@ -134,56 +151,23 @@ class SearchEngine:
         q = self.prepare_query(interpreted.text if interpreted else text)
         limit = max(1, limit)
         page = max(1, page)
-        ranking = self._rank(q, need=limit * page, articles=articles, order=self._order(sort, articles))
-        ranked, total = ranking.candidates, ranking.total
-        first = (page - 1) * limit
-        docs = self.documents
-        page_of = ranked[first:first + limit]
-        for c in page_of:
-            for p in (c, *c.others):
-                docs.show(p)
-        hits = [Hit.of(rank, c, docs.meta(c.article), docs.location(c.article), articles)
-                for rank, c in enumerate(page_of, start=first + 1)]
-        suggestion = None
-        if suggest and q.units:
-            from .suggest import suggest_for  # a one-shot search without it loads less
+        suggestion: Suggestion | None = None
 
-            suggestion = suggest_for(self.lexicon, q, total, ranking.evidence)
-        counts = self._facets(ranking, articles) if facets else None
-        return SearchResult(text, total, page, (time.perf_counter() - t0) * 1000, suggestion, hits,
-                            total_exact=ranking.exact, facets=counts, articles=articles,
-                            interpreted=interpreted)
+        def accents(total: int) -> list[str] | None:
+            nonlocal suggestion
+            suggestion = Suggestion(self.lexicon, q, total)
+            return suggestion.accents
+
+        found = merge.answer(self.parts, q, limit, page, articles, sort, facets,
+                             accents if suggest and q.units else None)
+        offered = suggestion.offer(found.accents) if suggestion else None
+        return SearchResult(text, found.total, page, (time.perf_counter() - t0) * 1000, offered,
+                            found.hits, total_exact=found.exact, facets=found.facets,
+                            articles=articles, interpreted=interpreted)
 
     def _held(self, term: str) -> int:
         """Paragraphs holding ``term`` as a syllable or as a whole code (`a4`, `u23`)."""
         return self.postings.doc_frequency("syl", term) + self.postings.doc_frequency("wordf", term)
-
-    def _order(self, sort: str, articles: bool) -> Order | None:
-        """The sort key of a matching article (or paragraph document) with its stage-one
-        score, by date: newest or oldest first, undated last, ties by relevance."""
-        if sort == "relevance":
-            return None
-        sign = -1 if sort == "newest" else 1
-        meta, article_of = self.documents.meta, self.postings.article_of
-
-        def key(item, score: float) -> tuple:
-            article = item if articles else article_of(item)
-            date = meta(article).get("date")
-            parts = tuple(sign * int(p) for p in date.split("-")) if date else ()
-            return (not parts, parts, -score, article, item)
-        return key
-
-    def _facets(self, ranking: Ranking, articles: bool) -> dict[str, dict[str, int]]:
-        """Matching articles per year (`undated` without a date) and per top-level folder
-        (`.` at the corpus's top)."""
-        ids = ranking.matching if articles else set(map(self.postings.article_of, ranking.matching))
-        keys = Counter(map(self.documents.facet_keys, ids))
-        years: Counter = Counter()
-        folders: Counter = Counter()
-        for (year, folder), n in keys.items():
-            years[year] += n
-            folders[folder] += n
-        return {"year": dict(sorted(years.items())), "folder": dict(sorted(folders.items()))}
 
     def article_features(self, text: str, k: int = ARTICLE_CANDIDATES) -> list[tuple[str, ArticleFeatures, bool]]:
         """What ``searcher search --articles`` weighs for its ``k`` candidate articles:
@@ -192,27 +176,8 @@ class SearchEngine:
         q = self.prepare_query(text)
         if not q.units:
             return []
-        plan = self.retriever.plan(q, self.retriever.filter_docs(q), with_docs=False)
-        found = self.article_ranker.scored(q, plan, k, wanted_terms(q))
-        return [(s.id, s.features, s.scored.all_matched) for s in found.articles]
-
-    def _rank(self, q: ParsedQuery, need: int, articles: bool, order: Order | None = None) -> Ranking:
-        allowed = self.retriever.filter_docs(q)
-        if not q.units:
-            return self._filtered_only(q, allowed, articles)
-        plan = self.retriever.plan(q, allowed, with_docs=not articles)
-        if articles:
-            return self.article_ranker.rank(q, plan, need, wanted_terms(q), order)
-        return self.paragraph_ranker.rank(q, plan, need, order)
-
-    def _filtered_only(self, q: ParsedQuery, allowed: set[int] | None, articles: bool) -> Ranking:
-        """A query of filters only: the paragraphs they allow, in article order."""
-        if allowed is None:
-            return Ranking([], 0, True, [])
-        cands = [c for c in (self.documents.candidate(d) for d in sorted(allowed)) if c]
-        cands = [c for c in cands if not excluded(c.pt, q)]
-        cands.sort(key=lambda c: (c.article, c.para))
-        if articles:
-            cands = list({c.article: c for c in reversed(cands)}.values())[::-1]
-        return Ranking(cands, len(cands), True, [],
-                       [c.article for c in cands] if articles else [c.docnum for c in cands])
+        token = "features"
+        need = (k + 1) // 2
+        opened = merge.start(self.parts, token, q, need, True, "relevance")
+        found = merge.rank(self.parts, token, q, need, True, "relevance", opened)
+        return [(r.ref, r.features, r.all_matched) for r in found.scored[:k]]

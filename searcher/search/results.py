@@ -36,18 +36,6 @@ class Candidate:
         self.matched, self.matches = scored.matched, scored.matches
 
 
-@dataclass
-class Ranking:
-    """What a ranker found: the candidates, best first (at least those of the pages asked
-    for), how many match in all (an estimate unless ``exact``), and the texts of the best
-    candidates, which suggestions learn spellings from."""
-
-    candidates: list[Candidate]
-    total: int
-    exact: bool
-    evidence: list[ParagraphTerms]
-    matching: list = field(default_factory=list)  # what matches: docnums, or article ids
-
 # An order other than relevance: the sort key of a document number (or article id) with its
 # stage-one score.
 Order = Callable[[object, float], tuple]

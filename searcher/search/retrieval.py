@@ -8,7 +8,8 @@ its idf, as typed or discounted for other diacritics. Stage two (:mod:`.paragrap
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, field
 from itertools import islice
 from operator import itemgetter
 from typing import Callable, Iterable, Iterator
@@ -87,42 +88,67 @@ def needs_text(q: ParsedQuery) -> bool:
             or any(len(c.terms) > 1 for c in q.excluded))
 
 
-def verified(keys: list, check: Callable[[object], bool] | None,
-             limit: int, order: Callable[[object], object] | None = None) -> tuple[list, int, bool]:
-    """The ``keys`` that pass ``check`` (a look at the text), how many there are, and
-    whether that count is exact: past ``limit`` keys, an evenly spread sample of ``limit``
-    (in the ``order`` of the keys, which no index layout changes) is checked and the count
-    estimated from it (the keys are then kept unchecked)."""
-    if check is None:
-        return keys, len(keys), True
-    if len(keys) <= limit:
-        kept = [k for k in keys if check(k)]
-        return kept, len(kept), True
-    keys = sorted(keys, key=order)
-    step = len(keys) / limit
-    sample = [keys[int(i * step)] for i in range(limit)]
-    passed = sum(1 for k in sample if check(k))
-    return keys, round(len(keys) * passed / limit), False
+def sampled(keys: Iterable, fraction: float, group: Callable[[object], str]) -> list:
+    """About ``fraction`` of ``keys``, evenly spread: each key is picked by a hash of its
+    article (``group``) and its place among that article's keys, so that one index and its
+    shards, whatever their document numbers, pick the same ones."""
+    by_article: dict[str, list] = {}
+    for k in keys:
+        by_article.setdefault(group(k), []).append(k)
+    cut = fraction * (1 << 32)
+    picked = []
+    for article, held in by_article.items():
+        held.sort()  # as written within the article
+        for i, k in enumerate(held):
+            if zlib.crc32(f"{article}\t{i}".encode("utf-8")) < cut:
+                picked.append(k)
+    return picked
 
 
-def matches(q: ParsedQuery, holding_every: Callable[[], Iterable], anything: Iterable,
-            check_for: Callable[[bool], Callable[[object], bool]], limit: int,
-            order: Callable[[object], object] | None = None) -> tuple[list, int, bool, bool]:
-    """What matches a query: for a short query, what holds every unit (``holding_every``)
-    when anything does, else (and for long queries) ``anything``; phrases checked in the
-    text by ``check_for(every)`` (see :func:`verified`, which ``order`` is for). Returns the
-    matching keys (in no set order), their count, whether it is exact, and whether matching
-    meant holding every unit."""
-    every = short_query(q)
-    text = needs_text(q)
-    keys = list(holding_every()) if every else []
-    total, exact = 0, True
-    if keys:
-        keys, total, exact = verified(keys, check_for(True) if text else None, limit, order)
-    if not keys:
-        every = False
-        keys, total, exact = verified(list(anything), check_for(False) if text else None, limit, order)
-    return keys, total, exact, every
+@dataclass
+class Pool:
+    """What may match a query in one index (or one shard of it): keys (paragraph documents,
+    or article ids) with their stage-one scores, those holding every query unit by the
+    index (short queries), and, when posting lists alone cannot tell a match (see
+    :func:`needs_text`), a look at a key's text: ``check(every)`` tells whether a key holds
+    every unit (or one), phrases consecutive, no excluded phrase.
+
+    Which keys match is decided over the whole index (see :mod:`.merge`): those holding
+    every unit when any does anywhere, else any; a phrase's matches are checked in the text,
+    past a limit on a sample whose size the whole index's count sets."""
+
+    scores: dict
+    holding: list
+    check: Callable[[bool], Callable[[object], bool]] | None
+    group: Callable[[object], str]  # the article of a key
+    kept: dict = field(default_factory=dict)  # every -> the keys that match
+
+    def candidates(self, every: bool) -> list:
+        return self.holding if every else list(self.scores)
+
+    def verify(self, every: bool, fraction: float | None) -> tuple[int, int, int]:
+        """Check the text of the candidates: all of them when ``fraction`` is None (they
+        are kept if they pass), else a sample of that fraction (all are kept unchecked).
+        Returns how many are kept, how many of the sample pass, and the sample's size."""
+        keys = self.candidates(every)
+        check = self.check(every) if self.check else bool
+        if fraction is None:
+            kept = [k for k in keys if check(k)]
+            self.kept[every] = kept
+            return len(kept), 0, 0
+        picked = sampled(keys, fraction, self.group)
+        self.kept[every] = keys
+        return len(keys), sum(1 for k in picked if check(k)), len(picked)
+
+    def matching(self, every: bool) -> list:
+        """The keys that match, as decided."""
+        kept = self.kept.get(every)
+        return self.candidates(every) if kept is None else kept
+
+    def matching_scores(self, every: bool) -> dict:
+        """The stage-one scores of the keys that match."""
+        keys = self.matching(every)
+        return self.scores if len(keys) == len(self.scores) else {k: self.scores[k] for k in keys}
 
 
 def _runs(q: ParsedQuery) -> list[list[str]]:

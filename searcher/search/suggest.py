@@ -10,7 +10,7 @@ never applied.
 from __future__ import annotations
 
 from collections import Counter
-
+from dataclasses import dataclass
 from typing import Sequence
 
 from ..analysis import fold_term, normalize_term, syllable_units
@@ -48,28 +48,52 @@ def _rewrite(text: str, choices: dict[int, str], order: list[str]) -> str:
     return "".join(out)
 
 
-def restore_accents(q: ParsedQuery, texts: Sequence[ParagraphTerms]) -> str | None:
-    """The query with the marks its syllables carry in the best-matching texts (``texts``:
-    the query's best candidates, paragraphs or whole articles).
+@dataclass
+class AccentCounts:
+    """How the best candidates write a query's syllables: each run of all of them, adjacent
+    as typed (``whole``), and each one alone (``per``). Counts of several texts add up."""
 
-    Whole-query realizations (all syllables adjacent, as typed) decide when there are any;
-    otherwise each syllable takes its most frequent form. Nothing is offered when the
-    unaccented spelling typed is itself what the text says at least as often (`Gia Lai`).
-    """
-    singles = [u.alternatives[0] for u in q.units if not u.ored]
-    if not singles:
-        return None
-    order = [t.folded for c in singles for t in c.terms]
+    whole: Counter
+    per: list[Counter]
+
+    def __add__(self, other: "AccentCounts") -> "AccentCounts":
+        return AccentCounts(self.whole + other.whole, [a + b for a, b in zip(self.per, other.per)])
+
+
+def count_accents(order: list[str], texts: Sequence[ParagraphTerms]) -> AccentCounts:
+    """How ``texts`` write the folded syllables ``order`` (see :class:`AccentCounts`)."""
     n = len(order)
     whole: Counter = Counter()
     per: list[Counter] = [Counter() for _ in order]
-    for pt in texts[:50]:
+    for pt in texts:
         for p in pt.by_fold.get(order[0], ()):
             if p + n <= len(pt) and list(pt.folded[p:p + n]) == order:
                 whole[tuple(pt.term(p + j) for j in range(n))] += 1
         for i, f in enumerate(order):
             for p in pt.by_fold.get(f, ()):
                 per[i][pt.term(p)] += 1
+    return AccentCounts(whole, per)
+
+
+def accent_order(q: ParsedQuery) -> list[str] | None:
+    """The folded syllables of the query's words typed without OR, whose marks a
+    suggestion learns (None when there are none)."""
+    order = [t.folded for u in q.units if not u.ored for t in u.alternatives[0].terms]
+    return order or None
+
+
+def restore_accents(q: ParsedQuery, counts: AccentCounts) -> str | None:
+    """The query with the marks its syllables carry in the best-matching texts (``counts``:
+    how the query's best candidates, paragraphs or whole articles, write them).
+
+    Whole-query realizations (all syllables adjacent, as typed) decide when there are any;
+    otherwise each syllable takes its most frequent form. Nothing is offered when the
+    unaccented spelling typed is itself what the text says at least as often (`Gia Lai`).
+    """
+    order = accent_order(q)
+    if not order:
+        return None
+    whole, per = counts.whole, counts.per
     typed = tuple(order)
     if whole:
         best, count = whole.most_common(1)[0]
@@ -107,20 +131,27 @@ def correct_spelling(lexicon: Lexicon, q: ParsedQuery) -> str | None:
     return _rewrite(q.text, choices, order)
 
 
-def suggest_for(lexicon: Lexicon, q: ParsedQuery, total: int,
-                texts: Sequence[ParagraphTerms]) -> str | None:
-    """A better query to offer, or None: spelling first (when hits are few or a word is
-    unknown to the index), then, for a query typed without marks or corrected, its
-    accented form (learned from the ``texts`` of its best candidates)."""
-    terms = q.typed_terms()
-    original = text = q.text
-    if total < FEW_HITS or any(lexicon.folded_df(t.folded) == 0 for t in terms):
-        fixed = correct_spelling(lexicon, q)
-        if fixed and fixed != q.text:
-            text, q = fixed, parse_query(fixed)
-            terms = q.typed_terms()
-    if terms and (not q.marked or text != original):  # a corrected word gets its marks too
-        restored = restore_accents(q, texts)
-        if restored:
-            text = restored
-    return text if text != original else None
+class Suggestion:
+    """A better query to offer: spelling first (when hits are few or a word is unknown to
+    the index), then, for a query typed without marks or corrected, its accented form,
+    learned from how its best candidates write the syllables :attr:`accents` names."""
+
+    def __init__(self, lexicon: Lexicon, q: ParsedQuery, total: int):
+        terms = q.typed_terms()
+        self.original = text = q.text
+        if total < FEW_HITS or any(lexicon.folded_df(t.folded) == 0 for t in terms):
+            fixed = correct_spelling(lexicon, q)
+            if fixed and fixed != q.text:
+                text, q = fixed, parse_query(fixed)
+                terms = q.typed_terms()
+        self.text, self.q = text, q
+        # A corrected word gets its marks too.
+        self.accents = (accent_order(q) if terms and (not q.marked or text != self.original)
+                        else None)
+
+    def offer(self, counts: AccentCounts | None) -> str | None:
+        """The suggestion, given how the best candidates write :attr:`accents`."""
+        text = self.text
+        if self.accents and counts is not None:
+            text = restore_accents(self.q, counts) or text
+        return text if text != self.original else None

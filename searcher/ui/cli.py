@@ -245,7 +245,7 @@ def search(settings: Settings, query: tuple[str, ...], limit: int | None, page: 
 
     limit = limit or settings.limit
     articles = settings.articles if articles is None else articles
-    engine = open_engine(settings)
+    engine = open_engine(settings, fan_out=True)
     colour = use_colour(settings.color, json_output=as_json)
     batch = query == ("-",)
     lines = (line.rstrip("\r\n") for line in sys.stdin) if batch else [join_query(query)]
@@ -349,7 +349,7 @@ def repl(settings: Settings) -> None:
     """The interactive search prompt (queries from stdin when it is not a terminal)."""
     from .repl import Repl
 
-    session = Repl(settings, open_engine(settings), colour=use_colour(settings.color))
+    session = Repl(settings, open_engine(settings, fan_out=True), colour=use_colour(settings.color))
     try:
         if sys.stdin.isatty():
             session.run_interactive()

@@ -57,8 +57,9 @@ def check_corpus(settings: Settings, rebuild: bool = False) -> None:
         f"--rebuild` to replace this one)")
 
 
-def open_engine(settings: Settings):
-    """Open the index for searching, building it first when there is none."""
+def open_engine(settings: Settings, fan_out: bool = False):
+    """Open the index for searching, building it first when there is none; ``fan_out``:
+    with a cluster set, a sharded index's queries go to Dask actors holding its shards."""
     from ..index import IndexStore
     from ..search import SearchEngine
 
@@ -68,6 +69,10 @@ def open_engine(settings: Settings):
                    f"{safe(shown_path(settings.corpus))}", err=True)
         report = run_update(settings)
         click.echo(f"searcher: {safe(report.summary())}", err=True)
+    if fan_out and settings.cluster:
+        from ..search.remote import cluster_parts
+
+        return SearchEngine(settings.index, parts=cluster_parts(settings.cluster))
     return SearchEngine(settings.index)
 
 
