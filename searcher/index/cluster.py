@@ -57,7 +57,9 @@ def on_cluster(address: str) -> Iterator[ShardRunner]:
 def _run(client, jobs: list[ShardJob], progress: ProgressFn | None) -> list[UpdateReport]:
     """Every job as a task, each shard's update done once; their reports in job order."""
     token = uuid.uuid4().hex[:8]
-    futures = [client.submit(update_shard, job, key=f"searcher-{job.folder.name}-{token}",
+    # One process per task: the worker (one per core) is the unit of parallelism, and a
+    # worker's process may not start processes of its own.
+    futures = [client.submit(update_shard, job, procs=1, key=f"searcher-{job.folder.name}-{token}",
                              pure=False) for job in jobs]
     total = sum(len(j.files) for j in jobs)
     done: dict[int, UpdateReport] = {}

@@ -30,19 +30,20 @@ SET_CACHE_DOCS = 1 << 20
 class PostingReader:
     """Document numbers and frequencies of terms, across the segments of one reader."""
 
-    def __init__(self, reader, counts: "PostingReader | None" = None):
+    def __init__(self, reader, counts: "PostingReader | None" = None, share: float = 1.0):
         """``counts``: where document frequencies are read, when not from ``reader`` (the
-        whole index's, for a reader of one shard)."""
+        whole index's, for a reader of one shard); ``share``: the part of the usual
+        caches to keep (for one shard among several in a process)."""
         self.reader = reader
         leaves = reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
         self.leaves = list(leaves)
         self._offsets = [offset for _, offset in self.leaves]
         self._columns: list | None = None
-        self.article_of = lru_cache(maxsize=ARTICLE_IDS)(self._read_article_of)
+        self.article_of = lru_cache(maxsize=max(1, int(ARTICLE_IDS * share)))(self._read_article_of)
         self.doc_frequency = (counts.doc_frequency if counts is not None else
                               lru_cache(maxsize=FREQUENCIES)(self._read_doc_frequency))
-        self._bitmaps: LRUCache[bytes] = LRUCache(BITMAP_CACHE_BYTES, len)
-        self._sets: LRUCache[array] = LRUCache(SET_CACHE_DOCS, len)
+        self._bitmaps: LRUCache[bytes] = LRUCache(max(1, int(BITMAP_CACHE_BYTES * share)), len)
+        self._sets: LRUCache[array] = LRUCache(max(1, int(SET_CACHE_DOCS * share)), len)
 
     def remembered(self) -> dict[str, int]:
         """What the session keeps: documents in remembered sets, bytes of bitmaps."""

@@ -21,31 +21,20 @@ from .whoosh.generations import open_generation
 class Snapshot:
     """An open reader over the live index, with the files that go with it."""
 
-    reader: object  # the documents searched: the whole index's, or one shard's
+    reader: object
     summary: dict  # the pointer's (or the manifest's) corpus, counts, skipped files
     vocabularies: list[tuple[Path, int]]  # (file, the generation it must be made for)
     bigrams: list[Path]
     shards: int  # 1 for a single index
-    totals: object = None  # the whole index's reader, when ``reader`` is one shard's
-
-    def __post_init__(self):
-        if self.totals is None:
-            self.totals = self.reader
 
 
-def open_snapshot(store: IndexStore, manifest: dict | None = None,
-                  shard: int | None = None) -> Snapshot:
+def open_snapshot(store: IndexStore, manifest: dict | None = None, mmap: bool = True) -> Snapshot:
     """The live index at ``store``; the errors of :meth:`IndexStore.open`. Of a sharded
-    index: the state ``manifest`` names (default: the live one) and, with ``shard``, that
-    shard's documents only, read with the whole index's statistics (``totals``)."""
+    index, ``manifest``: the state to open (default: the live one), such as one shard of
+    it, its segments memory-mapped or not (see :func:`.whoosh.generations.open_generation`)."""
     if manifest is not None:
         store.check_schema(manifest)
-        whole = _open_shards(store, manifest)
-        if shard is None:
-            return whole
-        part = _open_shards(store, dict(manifest, shards=[manifest["shards"][shard]]))
-        return Snapshot(part.reader, manifest, whole.vocabularies, whole.bigrams,
-                        whole.shards, whole.reader)
+        return _open_shards(store, manifest, mmap)
     if not store.sharded():
         ix = store.open()
         reader = ix.reader()
@@ -61,12 +50,12 @@ def open_snapshot(store: IndexStore, manifest: dict | None = None,
     return opening(store.path, attempt)
 
 
-def _open_shards(store: IndexStore, manifest: dict) -> Snapshot:
+def _open_shards(store: IndexStore, manifest: dict, mmap: bool = True) -> Snapshot:
     leaves, vocabularies, bigrams, schema = [], [], [], None
     for shard in manifest["shards"]:
         part = IndexStore(store.path / shard["folder"])
         generation = int(shard["generation"])
-        reader = open_generation(part.path, shard["name"], generation)
+        reader = open_generation(part.path, shard["name"], generation, mmap)
         schema = reader.schema
         leaves.extend(leaf for leaf, _ in reader.leaf_readers() if leaf.doc_count_all())
         vocabularies.append((part.vocabulary_path(shard["name"]), generation))

@@ -55,13 +55,14 @@ _OURS = re.compile(r"^(_?main_\d{4,}[_.].*|main_\d{4,}\.tmp|\.?CURRENT\.json.*|u
 
 class DurableFileStorage(FileStorage):
     """Whoosh's file storage, flushing every file to disk before a rename publishes it;
-    with ``keep_files``, Whoosh's deletions of files it no longer lists are left undone (a
-    shard's older generation stays readable until the manifest stops naming it)."""
+    ``kept``: files whose deletion by Whoosh is left undone (a shard's older generation
+    stays readable until the manifest stops naming it), while the files this update wrote
+    and dropped (the parts a compound segment file was assembled from) go."""
 
-    keep_files = False
+    kept: frozenset[str] = frozenset()
 
     def delete_file(self, name):
-        if not self.keep_files:
+        if name not in self.kept:
             super().delete_file(name)
 
     def rename_file(self, oldname, newname, safe=False):
@@ -187,7 +188,8 @@ class IndexStore:
     def storage(self) -> DurableFileStorage:
         self.path.mkdir(parents=True, exist_ok=True)
         storage = DurableFileStorage(str(self.path))
-        storage.keep_files = self.keep_files
+        if self.keep_files:
+            storage.kept = frozenset(os.listdir(self.path))
         return storage
 
     def create(self, name: str):

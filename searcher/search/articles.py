@@ -87,7 +87,7 @@ class ArticleRanker:
         as a whole, with the features its score weighs (those holding an excluded word, or
         no query word, left out). ``plan``: the query's paragraph-level plan; ``aplan``: its
         article-level one."""
-        pairs = self._pairs(q, aplan.df_exact, aplan.df_folded)
+        pairs = self.pairs(q, aplan.df_exact, aplan.df_folded)
         traits = QueryTraits.of(q)
         avg_len, avg_article = self.stats.avg_len, self.stats.avg_article_len
         out: list[ScoredArticle] = []
@@ -113,7 +113,7 @@ class ArticleRanker:
             out.append(ScoredArticle(a, art, whole, hits, scored, holding, features, tier, spellings))
         return out
 
-    def _pairs(self, q: ParsedQuery, df_exact: dict[str, int],
+    def pairs(self, q: ParsedQuery, df_exact: dict[str, int],
                df_folded: dict[str, int]) -> list[PairWeight | None]:
         """Each pair of consecutive query units typed without OR as a bigram with its
         article-level idf (of its most frequent spelling, when a word has variants); as

@@ -75,21 +75,27 @@ class JoinedArticle:
 class Documents:
     """Stored paragraphs and articles of one open index reader."""
 
-    def __init__(self, searcher, postings: PostingReader, corpus: str | None = None):
+    def __init__(self, searcher, postings: PostingReader, corpus: str | None = None,
+                 share: float = 1.0):
+        """``share``: the part of the usual session caches to keep (a shard among several
+        in one process sees its share of each query's candidates)."""
         self.searcher = searcher
         self.corpus = Path(corpus) if corpus else None  # the folder the index was built from
         self.reader = reader = searcher.reader()
         self.postings = postings
         # Most indexes have no deleted documents: then nothing needs checking.
         self.is_deleted = reader.is_deleted if reader.has_deletions() else lambda docnum: False
-        self._paragraphs: LRUCache[StoredParagraph] = LRUCache(PARAGRAPH_CACHE)
-        self._articles: LRUCache[JoinedArticle] = LRUCache(ARTICLE_CACHE)
-        self._docs_of_article: LRUCache[list[int]] = LRUCache(ARTICLE_DOCS_CACHE)
-        self._spans: LRUCache[tuple] = LRUCache(PARAGRAPH_CACHE)
+        def part(size: int) -> int:
+            return max(1, int(size * share))
+
+        self._paragraphs: LRUCache[StoredParagraph] = LRUCache(part(PARAGRAPH_CACHE))
+        self._articles: LRUCache[JoinedArticle] = LRUCache(part(ARTICLE_CACHE))
+        self._docs_of_article: LRUCache[list[int]] = LRUCache(part(ARTICLE_DOCS_CACHE))
+        self._spans: LRUCache[tuple] = LRUCache(part(PARAGRAPH_CACHE))
         self._article_doc_set: set[int] | None = None
-        self.meta = lru_cache(maxsize=META_CACHE)(self._read_meta)
-        self.location = lru_cache(maxsize=META_CACHE)(self._read_location)
-        self.facet_keys = lru_cache(maxsize=META_CACHE)(self._read_facet_keys)
+        self.meta = lru_cache(maxsize=part(META_CACHE))(self._read_meta)
+        self.location = lru_cache(maxsize=part(META_CACHE))(self._read_location)
+        self.facet_keys = lru_cache(maxsize=part(META_CACHE))(self._read_facet_keys)
 
     def clear(self) -> None:
         """Forget the paragraphs and articles read (what a first query has to read)."""

@@ -36,29 +36,24 @@ SORTS = ("relevance", "newest", "oldest")
 class SearchEngine:
     """An open index, ready to answer many queries (open once, query often)."""
 
-    def __init__(self, index: Path, parts: Callable[["SearchEngine"], merge.Parts] | None = None,
-                 shard: tuple[dict, int] | None = None):
+    def __init__(self, index: Path, parts: Callable[["SearchEngine"], merge.Parts] | None = None):
         """``parts``: what a query is fanned out to, made for the engine as opened (default:
-        this process's one reader); ``shard``: (manifest, number) to open one shard of a
-        sharded index, with the whole index's statistics (what a Dask actor holds)."""
+        this process's one reader)."""
         self.store = IndexStore(index)
         self._make_parts = parts
-        self._shard = shard
         self._open()
 
     def _open(self) -> None:
-        manifest, number = self._shard or (None, None)
-        snapshot = open_snapshot(self.store, manifest, number)
+        snapshot = open_snapshot(self.store)
         self.shards = snapshot.shards
-        self.manifest = snapshot.summary if snapshot.shards > 1 or manifest else None
+        self.manifest = snapshot.summary if snapshot.shards > 1 else None  # a sharded index's
         try:
             self.searcher = Searcher(snapshot.reader)
-            reader, totals = snapshot.reader, snapshot.totals
-            counts = None if totals is reader else PostingReader(totals)
-            self.postings = PostingReader(reader, counts)
-            self.lexicon = Lexicon(totals, counts or self.postings, snapshot.vocabularies)
+            reader = snapshot.reader
+            self.postings = PostingReader(reader)
+            self.lexicon = Lexicon(reader, self.postings, snapshot.vocabularies)
             pointer = snapshot.summary
-            self.stats = CorpusStats.of(totals, pointer)
+            self.stats = CorpusStats.of(reader, pointer)
             self.bigrams = BigramFrequencies(snapshot.bigrams)
         except Exception as exc:
             raise IndexDamaged(f"the index at {self.store.path} is damaged "

@@ -1,9 +1,11 @@
 """Searching a sharded index on a Dask cluster (`searcher --cluster ADDRESS search|repl`).
 
-Each shard is held open by a Dask actor (:class:`ShardActor`) on a worker: its documents,
-read with the whole index's statistics (the term dictionaries of every shard, over the
-shared path), so that its scores are the single index's. :mod:`.merge` fans each step of a
-query out to the actors and takes every decision across shards here, in the client.
+Each shard is held open by a Dask actor (:class:`ShardActor`) on a worker, which reads
+that shard's files only. The client, which opens every shard's term dictionaries over the
+shared path, sends with each query the whole index's statistics the shard's steps read
+(:func:`gather`: the query's document frequencies at both levels and its bigram counts),
+so that a shard's scores are the single index's. :mod:`.merge` fans each step of a query
+out to the actors and takes every decision across shards here, in the client.
 
 Every call has a bounded wait; an actor that fails or does not answer in time is replaced
 on a live worker and the query asked again once, else it fails with one line. Dask is
@@ -13,30 +15,119 @@ from __future__ import annotations
 
 import pickle
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
+from whoosh.searching import Searcher
+
+from ..errors import SearcherError
+from ..index import IndexStore, Lexicon, PostingReader, open_snapshot
 from ..index.cluster import ClusterError, connect, why
+from .articles import ArticleRanker
+from .documents import Documents
 from .engine import SearchEngine
 from .merge import LocalParts, PartLost, Parts
+from .paragraphs import ParagraphRanker
+from .query import ParsedQuery
+from .retrieval import Retriever
 from .shard import ShardSearch
+from .stats import CorpusStats
 
 STEP_SECONDS = 30.0  # longest wait for one step of a query on the actors
 OPEN_SECONDS = 120.0  # longest wait for the actors to open their shards
 PROTOCOL = pickle.HIGHEST_PROTOCOL
 
 
+@dataclass
+class Statistics:
+    """The whole index's statistics a shard reads for one query (gathered by the client,
+    as Elasticsearch's `dfs_query_then_fetch` does): document frequencies by (field, term)
+    and article counts of folded bigrams by (first, second)."""
+
+    frequencies: dict[tuple[str, str], int]
+    bigrams: dict[tuple[str, str], int]
+
+
+class Recorder:
+    """Document frequencies and bigram counts read from the whole index, each remembered."""
+
+    def __init__(self, postings: PostingReader, bigrams):
+        self.postings, self.sketch = postings, bigrams
+        self.seen = Statistics({}, {})
+
+    def doc_frequency(self, field: str, term: str) -> int:
+        n = self.seen.frequencies[field, term] = self.postings.doc_frequency(field, term)
+        return n
+
+    def df(self, first: str, second: str) -> int:
+        n = self.seen.bigrams[first, second] = self.sketch.df(first, second)
+        return n
+
+
+def gather(engine: SearchEngine, q: ParsedQuery) -> Statistics:
+    """What a shard's steps for ``q`` read of the whole index: found by working out, on
+    the client's reader of every shard, the weights those steps work out (both levels,
+    the query's compounds and bigrams; no posting list is read)."""
+    recorder = Recorder(engine.postings, engine.bigrams)
+    postings = PostingReader(engine.postings.reader, recorder)
+    retriever = Retriever(engine.documents, postings, Lexicon(engine.postings.reader, postings),
+                          engine.stats)
+    retriever.plan(q, None, "p", with_docs=False)
+    aplan = retriever.plan(q, None, "a", with_docs=False)
+    retriever.compounds(q)
+    ArticleRanker(engine.documents, retriever, engine.stats, recorder).pairs(
+        q, aplan.df_exact, aplan.df_folded)
+    return recorder.seen
+
+
+class Given:
+    """A shard's document frequencies and bigram counts: the whole index's, as the query
+    being answered brought them (see :func:`gather`)."""
+
+    def __init__(self):
+        self.current = Statistics({}, {})
+
+    def use(self, statistics: Statistics) -> None:
+        self.current = statistics
+
+    def doc_frequency(self, field: str, term: str) -> int:
+        try:
+            return self.current.frequencies[field, term]
+        except KeyError:
+            raise SearcherError(f"the query brought no document frequency of {term!r} "
+                                f"in {field}") from None
+
+    def df(self, first: str, second: str) -> int:
+        try:
+            return self.current.bigrams[first, second]
+        except KeyError:
+            raise SearcherError(f"the query brought no count of the bigram {first} {second}") from None
+
+
 class ShardActor:
-    """One shard of the index at ``index``, as ``manifest`` names it, open on a worker.
+    """One shard of the index at ``index``, as ``manifest`` names it, open on a worker;
+    ``stats``: the whole index's counts and mean length. It reads its own files only: the
+    rest of the whole index's statistics come with each query. It sees its share of each
+    query's candidates, so it keeps that share of the session caches a whole index keeps.
 
     Steps come and go as pickles: Dask's own serialization walks lists element by element,
     which made a step returning a few hundred keys ten times slower."""
 
-    def __init__(self, index: str, manifest: dict, shard: int):
-        engine = SearchEngine(Path(index), shard=(manifest, shard))
-        self.engine = engine
-        self.part = ShardSearch(engine.documents, engine.retriever, engine.paragraph_ranker,
-                                engine.article_ranker)
+    def __init__(self, index: str, manifest: dict, shard: int, stats: CorpusStats):
+        # Not memory-mapped: a worker holding several shards then keeps none of their
+        # postings in its memory (the system's file cache has them).
+        snapshot = open_snapshot(IndexStore(Path(index)), dict(manifest, shards=[manifest["shards"][shard]]),
+                                 mmap=False)
+        reader = snapshot.reader
+        given = Given()
+        share = 1 / len(manifest["shards"])  # of the session caches a whole index keeps
+        postings = PostingReader(reader, given, share)
+        documents = Documents(Searcher(reader), postings, manifest.get("corpus"), share)
+        retriever = Retriever(documents, postings, Lexicon(reader, postings), stats)
+        self.documents = documents
+        self.part = ShardSearch(documents, retriever, ParagraphRanker(documents, retriever, stats.avg_len),
+                                ArticleRanker(documents, retriever, stats, given), given)
 
     def step(self, method: str, args: bytes) -> bytes:
         """A step of :class:`~.shard.ShardSearch`, its arguments and reply pickled."""
@@ -44,16 +135,17 @@ class ShardActor:
 
     def ready(self) -> int:
         """The paragraphs this shard holds (answered once it is open)."""
-        return self.engine.documents.reader.doc_count()
+        return self.documents.reader.doc_count()
 
 
 class ClusterParts:
     """The actors holding an index's shards, one each, spread over the workers."""
 
-    def __init__(self, client, index: Path, manifest: dict):
+    def __init__(self, client, engine: SearchEngine):
         self.client = client
-        self.index = str(Path(index).resolve())
-        self.manifest = manifest
+        self.engine = engine
+        self.index = str(Path(engine.store.path).resolve())
+        self.manifest = manifest = engine.manifest
         self.names = [s["folder"] for s in manifest["shards"]]
         self.actors: list = []
         self._futures: list = []
@@ -71,7 +163,7 @@ class ClusterParts:
         if not workers:
             raise ClusterError("the Dask cluster has no workers to hold the index's shards")
         self._futures = [
-            self.client.submit(ShardActor, self.index, self.manifest, i, actor=True,
+            self.client.submit(ShardActor, self.index, self.manifest, i, self.engine.stats, actor=True,
                                workers=[workers[i % len(workers)]], allow_other_workers=True,
                                key=f"searcher-{name}-{uuid.uuid4().hex[:12]}")
             for i, name in enumerate(self.names)]
@@ -85,6 +177,9 @@ class ClusterParts:
                                f"({why(exc, named=True)}); they must reach {self.index}") from None
 
     def call(self, method: str, args: Sequence[tuple]) -> list:
+        if method == "start":  # the query's statistics go with it
+            statistics = gather(self.engine, args[0][1])
+            args = [(*args[0], statistics)] * len(args)
         pickled: dict[int, bytes] = {}  # the same arguments for every part: pickled once
         futures = [actor.step(method, pickled.get(id(a)) or pickled.setdefault(id(a), pickle.dumps(a, PROTOCOL)))
                    for actor, a in zip(self.actors, args)]
@@ -121,5 +216,5 @@ def cluster_parts(address: str) -> Callable[[SearchEngine], Parts]:
     def make(engine: SearchEngine) -> Parts:
         if engine.manifest is None:
             return LocalParts([engine.part])
-        return ClusterParts(connect(address), engine.store.path, engine.manifest)
+        return ClusterParts(connect(address), engine)
     return make

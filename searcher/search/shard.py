@@ -75,6 +75,7 @@ class _Query:
     stage_one: dict = field(default_factory=dict)  # every -> article -> stage-one score
     cands: dict = field(default_factory=dict)  # key -> Candidate
     scored: dict = field(default_factory=dict)  # article -> ScoredArticle
+    statistics: object = None  # the whole index's, for a shard
 
 
 def date_order(sort: str, articles: bool, documents: Documents) -> Order | None:
@@ -97,23 +98,30 @@ class ShardSearch:
     """The steps of :func:`.merge.answer` over one open index (a shard, or a whole index)."""
 
     def __init__(self, documents: Documents, retriever: Retriever, paragraphs: ParagraphRanker,
-                 articles: ArticleRanker):
+                 articles: ArticleRanker, frequencies=None):
+        """``frequencies``: for a shard that reads the whole index's statistics from each
+        query (see :mod:`.remote`), the object its readers ask, which ``use(statistics)``
+        points at a query's."""
+        self.frequencies = frequencies
         self.documents = documents
         self.retriever = retriever
         self.paragraphs = paragraphs
         self.articles = articles
         self._queries: OrderedDict[str, _Query] = OrderedDict()
 
-    def start(self, token: str, q: ParsedQuery, articles: bool, sort: str, k: int) -> Opening:
+    def start(self, token: str, q: ParsedQuery, articles: bool, sort: str, k: int,
+              statistics=None) -> Opening:
         """Stage one: what may match ``q`` here, and how much of it; when posting lists
-        tell what matches, also the ``k`` best either way (see :meth:`best`)."""
+        tell what matches, also the ``k`` best either way (see :meth:`best`).
+        ``statistics``: the whole index's for the query, when this is a shard."""
+        self._use(statistics)
         allowed = self.retriever.filter_docs(q)
         order = date_order(sort, articles, self.documents)
         if not q.units:
             cands = self._filtered_only(q, allowed, articles)
             keys = {(c.article if articles else c.docnum): c for c in cands}
             pool = Pool(dict.fromkeys(keys, 0.0), [], None, self.documents.postings.article_of)
-            self._keep(token, _Query(q, articles, order, pool, cands=keys))
+            self._keep(token, _Query(q, articles, order, pool, cands=keys, statistics=statistics))
             return Opening(0, len(keys), False, False,
                            [(c.article, c.para, key) for key, c in keys.items()])
         plan = self.retriever.plan(q, allowed, with_docs=not articles)
@@ -122,6 +130,7 @@ class ShardSearch:
             st = _Query(q, articles, order, pool, plan, aplan=aplan, article_docs=article_docs)
         else:
             st = _Query(q, articles, order, self.paragraphs.pool(q, plan), plan)
+        st.statistics = statistics
         self._keep(token, st)
         opening = Opening(len(st.pool.holding), len(st.pool.scores), st.pool.check is not None,
                           bool(st.aplan and st.aplan.common))
@@ -162,6 +171,7 @@ class ShardSearch:
         order) of what matches (holding every unit, if ``every``): each scored on its
         text; those that cannot match are left out."""
         st = self._queries[token]
+        self._use(st.statistics)
         st.every = every
         order = st.order or (lambda key, score: None)
         if st.articles:
@@ -220,6 +230,10 @@ class ShardSearch:
         if articles:
             cands = list({c.article: c for c in reversed(cands)}.values())[::-1]
         return cands
+
+    def _use(self, statistics) -> None:
+        if statistics is not None:
+            self.frequencies.use(statistics)
 
     def _keep(self, token: str, st: _Query) -> None:
         self._queries[token] = st

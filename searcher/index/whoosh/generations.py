@@ -10,10 +10,11 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, FileIndex
 
 
-def open_generation(folder: Path, indexname: str, generation: int):
+def open_generation(folder: Path, indexname: str, generation: int, mmap: bool = True):
     """A reader of the index ``indexname`` in ``folder`` as generation ``generation`` left
     it; OSError when its table of contents or a segment is gone (a later update cleaned
-    them up)."""
-    storage = FileStorage(str(folder), readonly=True)
+    them up). Without ``mmap`` segments are read through their files: Whoosh copies each
+    part of a memory-mapped compound segment (its postings, its terms) into memory."""
+    storage = FileStorage(str(folder), readonly=True, supports_mmap=mmap)
     toc = TOC.read(storage, indexname, gen=generation)
     return FileIndex._reader(storage, toc.schema, toc.segments, toc.generation)
