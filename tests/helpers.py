@@ -97,13 +97,15 @@ def all_postings(index: Path) -> dict:
     return out
 
 
-def run_repl(seed_index: tuple[Path, Path], keys: str) -> tuple[str, Repl]:
-    """The real REPL on an index, typed ``keys`` through prompt_toolkit's pipe input, with
-    the settings in force for that corpus and index: what it printed, and the session."""
+def run_repl(seed_index: tuple[Path, Path], keys: str,
+             engine: SearchEngine | None = None) -> tuple[str, Repl]:
+    """The real REPL on an index (or ``engine``), typed ``keys`` through prompt_toolkit's
+    pipe input, with the settings in force for that corpus and index: what it printed, and
+    the session."""
     corpus, index = seed_index
     out = io.StringIO()
-    repl = Repl(Settings.resolve({"corpus": corpus, "index": index}), SearchEngine(index), out=out,
-                colour=False)
+    repl = Repl(Settings.resolve({"corpus": corpus, "index": index}), engine or SearchEngine(index),
+                out=out, colour=False)
     with create_pipe_input() as inp:
         inp.send_text(keys)
         with create_app_session(input=inp, output=DummyOutput()):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import SEEDS, Searcher, big_corpus, title_queries, vntc_sample
+from helpers import SEEDS, Searcher, big_corpus, run_repl, title_queries, vntc_sample
 from searcher.index import IndexStore, update_layout
 from searcher.search import SearchEngine
 from searcher.search.remote import cluster_parts
@@ -174,6 +174,20 @@ def test_the_cli_searches_through_the_cluster(cluster, vntc) -> None:
         result = s.run("--cluster", cluster.scheduler_address, "search", "--json", q)
         assert result.exit_code in (0, 1), result.output
         assert {**json.loads(result.stdout), "took_ms": 0} == {**here, "took_ms": 0}
+
+
+def test_the_repl_searches_through_the_cluster(cluster, vntc, monkeypatch, tmp_path) -> None:
+    one, four, queries = vntc
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    keys = f":paragraphs\r{queries[0]}\r\r:articles\r{queries[1]}\r:quit\r"
+    shown = []
+    for engine in (SearchEngine(one), SearchEngine(four, parts=cluster_parts(cluster.scheduler_address))):
+        text, repl = run_repl((one.parent / "corpus", one), keys, engine)
+        shown.append([(h.article, h.paragraph, round(h.score, 6), h.snippet)
+                      for _, h in sorted(repl.state.hits.items())])
+        assert "Traceback" not in text
+    assert shown[0] and shown[0] == shown[1]
 
 
 def test_a_worker_lost_while_searching_is_replaced(cluster, vntc) -> None:
