@@ -135,7 +135,7 @@ def _answer(parts: Parts, q: ParsedQuery, limit: int, page: int, articles: bool,
     shown = [(r.part, r.ref) for r in merged.ranked[first:first + limit]]
     order = accents(merged.total) if accents else None
     best = (merged.scored if articles else merged.ranked)[:EVIDENCE] if order else []
-    return _page(parts, token, shown, [(r.part, r.ref) for r in best], order, facets,
+    return _page(parts, token, shown, [(r.part, (rank, r.ref)) for rank, r in enumerate(best)], order, facets,
                  merged.total, merged.exact, first)
 
 

@@ -191,15 +191,17 @@ class ShardSearch:
 
     def page(self, token: str, keys: list, evidence: list, accents: list[str] | None,
              facets: bool) -> Page:
-        """The hits of ``keys``; how the ``evidence`` keys write the folded syllables
-        ``accents`` (for suggestions, :mod:`.suggest`); the facet counts of what matches
-        here. The query's state is then let go."""
+        """The hits of ``keys``; how the ``evidence`` keys (each with its rank among the
+        whole index's best candidates) write the folded syllables ``accents`` (for
+        suggestions, :mod:`.suggest`); the facet counts of what matches here. The query's
+        state is then let go."""
         st = self._queries.pop(token)
         hits = [self._hit(st, key) for key in keys]
         counts = None
         if accents:
             counts = count_accents(accents, [st.cands[key].pt if key in st.cands
-                                             else st.scored[key].whole for key in evidence])
+                                             else st.scored[key].whole for _, key in evidence],
+                                   [rank for rank, _ in evidence])
         return Page(hits, counts, self._facets(st) if facets else None)
 
     def _hit(self, st: _Query, key) -> Hit:

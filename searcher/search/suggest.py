@@ -51,28 +51,51 @@ def _rewrite(text: str, choices: dict[int, str], order: list[str]) -> str:
 @dataclass
 class AccentCounts:
     """How the best candidates write a query's syllables: each run of all of them, adjacent
-    as typed (``whole``), and each one alone (``per``). Counts of several texts add up."""
+    as typed (``whole``), and each one alone (``per``), each form with where it was first
+    seen (the text's rank among the candidates, the position in it), which breaks ties.
+    Counts of several texts add up."""
 
     whole: Counter
     per: list[Counter]
+    whole_first: dict
+    per_first: list[dict]
 
     def __add__(self, other: "AccentCounts") -> "AccentCounts":
-        return AccentCounts(self.whole + other.whole, [a + b for a, b in zip(self.per, other.per)])
+        return AccentCounts(self.whole + other.whole, [a + b for a, b in zip(self.per, other.per)],
+                            _earliest(self.whole_first, other.whole_first),
+                            [_earliest(a, b) for a, b in zip(self.per_first, other.per_first)])
 
 
-def count_accents(order: list[str], texts: Sequence[ParagraphTerms]) -> AccentCounts:
-    """How ``texts`` write the folded syllables ``order`` (see :class:`AccentCounts`)."""
+def _earliest(a: dict, b: dict) -> dict:
+    out = dict(a)
+    for k, v in b.items():
+        if k not in out or v < out[k]:
+            out[k] = v
+    return out
+
+
+def _most_common(counts: Counter, first: dict):
+    """The most frequent form, the first seen among equals."""
+    return min(counts, key=lambda k: (-counts[k], first[k]))
+
+
+def count_accents(order: list[str], texts: Sequence[ParagraphTerms],
+                  ranks: Sequence[int] | None = None) -> AccentCounts:
+    """How ``texts`` (of ``ranks`` among the candidates; default: in order) write the
+    folded syllables ``order`` (see :class:`AccentCounts`)."""
     n = len(order)
-    whole: Counter = Counter()
-    per: list[Counter] = [Counter() for _ in order]
-    for pt in texts:
+    got = AccentCounts(Counter(), [Counter() for _ in order], {}, [{} for _ in order])
+    for rank, pt in zip(range(len(texts)) if ranks is None else ranks, texts):
         for p in pt.by_fold.get(order[0], ()):
             if p + n <= len(pt) and list(pt.folded[p:p + n]) == order:
-                whole[tuple(pt.term(p + j) for j in range(n))] += 1
+                form = tuple(pt.term(p + j) for j in range(n))
+                got.whole[form] += 1
+                got.whole_first.setdefault(form, (rank, p))
         for i, f in enumerate(order):
             for p in pt.by_fold.get(f, ()):
-                per[i][pt.term(p)] += 1
-    return AccentCounts(whole, per)
+                got.per[i][pt.term(p)] += 1
+                got.per_first[i].setdefault(pt.term(p), (rank, p))
+    return got
 
 
 def accent_order(q: ParsedQuery) -> list[str] | None:
@@ -96,12 +119,13 @@ def restore_accents(q: ParsedQuery, counts: AccentCounts) -> str | None:
     whole, per = counts.whole, counts.per
     typed = tuple(order)
     if whole:
-        best, count = whole.most_common(1)[0]
+        best = _most_common(whole, counts.whole_first)
+        count = whole[best]
         if best == typed or whole.get(typed, 0) >= count:
             return None
         choices = dict(enumerate(best))
     else:
-        choices = {i: c.most_common(1)[0][0] for i, c in enumerate(per) if c}
+        choices = {i: _most_common(c, counts.per_first[i]) for i, c in enumerate(per) if c}
         choices = {i: t for i, t in choices.items() if per[i][t] > per[i].get(order[i], 0)}
     if not choices or all(choices[i] == order[i] for i in choices):
         return None
