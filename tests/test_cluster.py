@@ -143,14 +143,14 @@ def test_searching_never_loads_dask(seed_index) -> None:
 @pytest.fixture(scope="module")
 def vntc(tmp_path_factory) -> tuple[Path, Path, list[str]]:
     """A single index and a 4-shard one of 1,000 VNTC articles (125 from each of 8
-    topics), and queries: titles, typed with and without marks, and a few short ones."""
+    topics), and 90 queries: titles, typed with and without marks, and two-word ones."""
     root = tmp_path_factory.mktemp("vntc")
     corpus = vntc_sample(root / "corpus")
     if corpus is None:
         pytest.skip("../shared/corpus/vntc.tar.xz is missing")
     update_layout(corpus, IndexStore(root / "one"))
     update_layout(corpus, IndexStore(root / "four"), shards=4)
-    return root / "one", root / "four", title_queries(corpus, 40)
+    return root / "one", root / "four", title_queries(corpus, 30)
 
 
 def test_searches_through_the_cluster_answer_as_one_index(cluster, vntc) -> None:
