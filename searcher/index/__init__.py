@@ -14,7 +14,7 @@ writers (worker processes, the bulk writer).
 from importlib import import_module
 
 _EXPORTS = {
-    "BigramCounts": "bigrams", "BigramFrequencies": "bigrams", "LRUCache": "cache",
+    "BigramCounts": "bigrams", "BigramFrequencies": "bigrams", "LRUCache": "cache", "shared": "cache",
     "UpdateReport": "indexer", "update_index": "indexer", "Lexicon": "lexicon",
     "PostingReader": "postings", "bitmap_and": "postings", "ARTICLE_DOC": "schema",
     "PARAGRAPH_DOC": "schema", "SCHEMA_VERSION": "schema", "SYLLABLE_FIELDS": "schema",

@@ -9,6 +9,12 @@ from typing import Callable, Generic, Hashable, TypeVar
 V = TypeVar("V")
 
 
+def shared(capacity: int, share: float) -> int:
+    """``share`` of a cache's usual ``capacity`` (at least one entry): for one of several
+    shards held in one process, each of which sees its share of a query's documents."""
+    return max(1, int(capacity * share))
+
+
 class LRUCache(Generic[V]):
     """A mapping that keeps at most ``capacity`` in entry sizes; an entry larger than the
     whole capacity is not kept (it would empty the cache and still overrun it)."""

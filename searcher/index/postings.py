@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from whoosh.reading import TermNotFound
 
-from .cache import LRUCache
+from .cache import LRUCache, shared
 from .whoosh.compact import matcher_blocks
 
 # Documents whose article id is remembered (about 100 bytes each).
@@ -39,11 +39,11 @@ class PostingReader:
         self.leaves = list(leaves)
         self._offsets = [offset for _, offset in self.leaves]
         self._columns: list | None = None
-        self.article_of = lru_cache(maxsize=max(1, int(ARTICLE_IDS * share)))(self._read_article_of)
+        self.article_of = lru_cache(maxsize=shared(ARTICLE_IDS, share))(self._read_article_of)
         self.doc_frequency = (counts.doc_frequency if counts is not None else
                               lru_cache(maxsize=FREQUENCIES)(self._read_doc_frequency))
-        self._bitmaps: LRUCache[bytes] = LRUCache(max(1, int(BITMAP_CACHE_BYTES * share)), len)
-        self._sets: LRUCache[array] = LRUCache(max(1, int(SET_CACHE_DOCS * share)), len)
+        self._bitmaps: LRUCache[bytes] = LRUCache(shared(BITMAP_CACHE_BYTES, share), len)
+        self._sets: LRUCache[array] = LRUCache(shared(SET_CACHE_DOCS, share), len)
 
     def remembered(self) -> dict[str, int]:
         """What the session keeps: documents in remembered sets, bytes of bitmaps."""

@@ -11,7 +11,7 @@ from itertools import repeat
 from pathlib import Path
 
 from ..analysis import syllable_spans
-from ..index import ARTICLE_DOC, LRUCache, PostingReader, stored_paragraphs
+from ..index import ARTICLE_DOC, LRUCache, PostingReader, shared, stored_paragraphs
 from .matching import ParagraphTerms
 from .results import Candidate, Location
 
@@ -85,17 +85,14 @@ class Documents:
         self.postings = postings
         # Most indexes have no deleted documents: then nothing needs checking.
         self.is_deleted = reader.is_deleted if reader.has_deletions() else lambda docnum: False
-        def part(size: int) -> int:
-            return max(1, int(size * share))
-
-        self._paragraphs: LRUCache[StoredParagraph] = LRUCache(part(PARAGRAPH_CACHE))
-        self._articles: LRUCache[JoinedArticle] = LRUCache(part(ARTICLE_CACHE))
-        self._docs_of_article: LRUCache[list[int]] = LRUCache(part(ARTICLE_DOCS_CACHE))
-        self._spans: LRUCache[tuple] = LRUCache(part(PARAGRAPH_CACHE))
+        self._paragraphs: LRUCache[StoredParagraph] = LRUCache(shared(PARAGRAPH_CACHE, share))
+        self._articles: LRUCache[JoinedArticle] = LRUCache(shared(ARTICLE_CACHE, share))
+        self._docs_of_article: LRUCache[list[int]] = LRUCache(shared(ARTICLE_DOCS_CACHE, share))
+        self._spans: LRUCache[tuple] = LRUCache(shared(PARAGRAPH_CACHE, share))
         self._article_doc_set: set[int] | None = None
-        self.meta = lru_cache(maxsize=part(META_CACHE))(self._read_meta)
-        self.location = lru_cache(maxsize=part(META_CACHE))(self._read_location)
-        self.facet_keys = lru_cache(maxsize=part(META_CACHE))(self._read_facet_keys)
+        self.meta = lru_cache(maxsize=shared(META_CACHE, share))(self._read_meta)
+        self.location = lru_cache(maxsize=shared(META_CACHE, share))(self._read_location)
+        self.facet_keys = lru_cache(maxsize=shared(META_CACHE, share))(self._read_facet_keys)
 
     def clear(self) -> None:
         """Forget the paragraphs and articles read (what a first query has to read)."""

@@ -1,9 +1,9 @@
 """Query -> ranked hits: the library API behind `searcher search` and the REPL.
 
 A facade over the pieces of one open index: :class:`~.documents.Documents` (stored text,
-kept for the session), :class:`~.retrieval.Retriever` (stage one),
-:class:`~.paragraphs.ParagraphRanker` and :class:`~.articles.ArticleRanker` (stage two),
-and the index's :class:`~searcher.index.Lexicon`, which suggestions and completion read.
+kept for the session), :class:`~.shard.ShardSearch` (the steps of ranking: stage one and
+stage two, which :mod:`.merge` runs over this index, or over its shards on a cluster), and
+the index's :class:`~searcher.index.Lexicon`, which suggestions and completion read.
 """
 from __future__ import annotations
 
@@ -17,14 +17,12 @@ from whoosh.searching import Searcher
 
 from ..index import BigramFrequencies, IndexStore, Lexicon, PostingReader, open_snapshot
 from . import merge
-from .articles import ARTICLE_CANDIDATES, ArticleRanker
+from .articles import ARTICLE_CANDIDATES
 from .documents import Documents
 from .features import ArticleFeatures
 from .keystrokes import interpret
-from .paragraphs import ParagraphRanker
 from .query import ParsedQuery, mark_exact, parse_query
 from .results import SearchResult
-from .retrieval import Retriever
 from .shard import ShardSearch
 from .suggest import Suggestion
 from .stats import CorpusStats
@@ -59,11 +57,7 @@ class SearchEngine:
             raise IndexDamaged(f"the index at {self.store.path} is damaged "
                                f"({type(exc).__name__}); run `searcher index --rebuild`") from None
         self.documents = Documents(self.searcher, self.postings, pointer.get("corpus"))
-        self.retriever = Retriever(self.documents, self.postings, self.lexicon, self.stats)
-        self.paragraph_ranker = ParagraphRanker(self.documents, self.retriever, self.stats.avg_len)
-        self.article_ranker = ArticleRanker(self.documents, self.retriever, self.stats, self.bigrams)
-        self.part = ShardSearch(self.documents, self.retriever, self.paragraph_ranker,
-                                self.article_ranker)
+        self.part = ShardSearch(self.documents, self.lexicon, self.stats, self.bigrams)
         self.parts: merge.Parts = (self._make_parts(self) if self._make_parts
                                    else merge.LocalParts([self.part]))
         self._abbreviations: Table | None = None

@@ -79,12 +79,10 @@ class LocalParts:
 class Merged:
     """The candidates of a query after stage two, over every part."""
 
-    token: str
     ranked: list[Ranked]  # best first, in the order asked
     scored: list[Ranked]  # articles: every one scored, in stage-one order
     total: int
     exact: bool
-    every: bool  # matching means holding every query word
 
 
 @dataclass
@@ -112,13 +110,19 @@ def answer(parts: Parts, q: ParsedQuery, limit: int, page: int, articles: bool,
         return _answer(parts, q, limit, page, articles, sort, facets, accents)
 
 
+def _stage_one_cut(articles: bool, sort: str, need: int) -> int:
+    """How many of stage one's best the whole index keeps (and each part gives) for at
+    least the best ``need`` candidates; for articles by relevance, the pool whose common
+    words are looked at."""
+    if articles:
+        return ARTICLE_POOL if sort == "relevance" else max(ARTICLE_CANDIDATES, need * 2)
+    return max(CANDIDATES, need * 3)
+
+
 def start(parts: Parts, token: str, q: ParsedQuery, need: int, articles: bool,
           sort: str) -> list[Opening]:
     """Step 1 on every part, for at least the best ``need`` candidates."""
-    if articles:
-        k = ARTICLE_POOL if sort == "relevance" else max(ARTICLE_CANDIDATES, need * 2)
-    else:
-        k = max(CANDIDATES, need * 3)
+    k = _stage_one_cut(articles, sort, need)
     return parts.call("start", [(token, q, articles, sort, k)] * len(parts))
 
 
@@ -153,24 +157,16 @@ def rank(parts: Parts, token: str, q: ParsedQuery, need: int, articles: bool, so
     if not every:
         total, exact = _settle(parts, token, opened, False, text, limit)
     relevance = sort == "relevance"
-
-    def best(k: int, descending: bool) -> list[tuple[int, object]]:
-        if all(o.best is not None for o in opened):  # each part gave it with its opening
-            return _cut([o.best[every] for o in opened], k, descending)
-        return _cut(parts.call("best", [(token, every, k)] * len(parts)), k, descending)
-
-    if articles:
-        k = max(ARTICLE_CANDIDATES, need * 2)
-        if relevance:
-            top = best(ARTICLE_POOL, True)
-            if any(o.common for o in opened):
-                top = _cut(parts.call("add_common_words", [(token, every, keys) for keys in _split(top, parts)]),
-                           ARTICLE_POOL, True)
-            top = top[:k]
-        else:
-            top = best(k, False)
+    k = _stage_one_cut(articles, sort, need)
+    if all(o.best is not None for o in opened):  # each part gave it with its opening
+        top = _cut([o.best[every] for o in opened], k, relevance)
     else:
-        top = best(max(CANDIDATES, need * 3), relevance)
+        top = _cut(parts.call("best", [(token, every, k)] * len(parts)), k, relevance)
+    if articles and relevance:
+        if any(o.common for o in opened):
+            top = _cut(parts.call("add_common_words", [(token, every, keys) for keys in _split(top, parts)]),
+                       k, True)
+        top = top[:max(ARTICLE_CANDIDATES, need * 2)]
     replies = parts.call("stage_two", [(token, every, keys) for keys in _split(top, parts)])
     got: dict[tuple[int, object], Ranked] = {}
     for i, reply in enumerate(replies):
@@ -184,7 +180,7 @@ def rank(parts: Parts, token: str, q: ParsedQuery, need: int, articles: bool, so
         ranked.sort(key=rank_key(q), reverse=True)
     else:
         ranked.sort(key=lambda r: r.order)
-    return Merged(token, ranked, scored if articles else [], max(total, len(ranked)), exact, every)
+    return Merged(ranked, scored if articles else [], max(total, len(ranked)), exact)
 
 
 def _settle(parts: Parts, token: str, opened: list[Opening], every: bool, text: bool,

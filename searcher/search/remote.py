@@ -28,7 +28,6 @@ from .articles import ArticleRanker
 from .documents import Documents
 from .engine import SearchEngine
 from .merge import LocalParts, PartLost, Parts
-from .paragraphs import ParagraphRanker
 from .query import ParsedQuery
 from .retrieval import Retriever
 from .shard import ShardSearch
@@ -123,11 +122,8 @@ class ShardActor:
         given = Given()
         share = 1 / len(manifest["shards"])  # of the session caches a whole index keeps
         postings = PostingReader(reader, given, share)
-        documents = Documents(Searcher(reader), postings, manifest.get("corpus"), share)
-        retriever = Retriever(documents, postings, Lexicon(reader, postings), stats)
-        self.documents = documents
-        self.part = ShardSearch(documents, retriever, ParagraphRanker(documents, retriever, stats.avg_len),
-                                ArticleRanker(documents, retriever, stats, given), given)
+        self.documents = Documents(Searcher(reader), postings, manifest.get("corpus"), share)
+        self.part = ShardSearch(self.documents, Lexicon(reader, postings), stats, given, given)
 
     def step(self, method: str, args: bytes) -> bytes:
         """A step of :class:`~.shard.ShardSearch`, its arguments and reply pickled."""
@@ -181,8 +177,10 @@ class ClusterParts:
             statistics = gather(self.engine, args[0][1])
             args = [(*args[0], statistics)] * len(args)
         pickled: dict[int, bytes] = {}  # the same arguments for every part: pickled once
-        futures = [actor.step(method, pickled.get(id(a)) or pickled.setdefault(id(a), pickle.dumps(a, PROTOCOL)))
-                   for actor, a in zip(self.actors, args)]
+        for a in args:
+            if id(a) not in pickled:
+                pickled[id(a)] = pickle.dumps(a, PROTOCOL)
+        futures = [actor.step(method, pickled[id(a)]) for actor, a in zip(self.actors, args)]
         out = []
         for name, f in zip(self.names, futures):
             try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
+from ..index import BigramFrequencies, Lexicon
 from .articles import ArticleRanker
 from .documents import Documents
 from .features import ArticleFeatures, weighted
@@ -18,6 +19,7 @@ from .paragraphs import ParagraphRanker
 from .query import ParsedQuery
 from .results import Candidate, Hit, Order
 from .retrieval import Plan, Pool, Retriever, best_scored
+from .stats import CorpusStats
 from .scoring import short_query
 from .suggest import AccentCounts, count_accents
 
@@ -97,16 +99,17 @@ def date_order(sort: str, articles: bool, documents: Documents) -> Order | None:
 class ShardSearch:
     """The steps of :func:`.merge.answer` over one open index (a shard, or a whole index)."""
 
-    def __init__(self, documents: Documents, retriever: Retriever, paragraphs: ParagraphRanker,
-                 articles: ArticleRanker, frequencies=None):
-        """``frequencies``: for a shard that reads the whole index's statistics from each
-        query (see :mod:`.remote`), the object its readers ask, which ``use(statistics)``
-        points at a query's."""
+    def __init__(self, documents: Documents, lexicon: Lexicon, stats: CorpusStats,
+                 bigrams: BigramFrequencies, frequencies=None):
+        """The steps over ``documents``, ranked with ``stats``, the document frequencies of
+        ``lexicon`` and the bigram counts of ``bigrams``. ``frequencies``: for a shard that
+        reads the whole index's statistics from each query (see :mod:`.remote`), the object
+        its readers ask, which ``use(statistics)`` points at a query's."""
         self.frequencies = frequencies
         self.documents = documents
-        self.retriever = retriever
-        self.paragraphs = paragraphs
-        self.articles = articles
+        self.retriever = Retriever(documents, documents.postings, lexicon, stats)
+        self.paragraphs = ParagraphRanker(documents, self.retriever, stats.avg_len)
+        self.articles = ArticleRanker(documents, self.retriever, stats, bigrams)
         self._queries: OrderedDict[str, _Query] = OrderedDict()
 
     def start(self, token: str, q: ParsedQuery, articles: bool, sort: str, k: int,
