@@ -136,7 +136,7 @@ def bench_latency(args) -> list[str]:
                     turn = [(k, engines[k]) for k in range(3)]
                     for k, e in (turn if i % 2 == 0 else turn[::-1]):
                         times[k].append(timed(e, text, articles))
-                cells = "".join(f"{median(t):8.1f} / {percentile(t, 95):6.1f}" for t in times)
+                cells = "".join(f"{median(t):8.1f} / {percentile(t, 0.95):6.1f}" for t in times)
                 print(f"  {name:10} {'articles' if articles else 'paragraphs':10} {cells}")
     return sets["titles"]
 
@@ -158,7 +158,7 @@ def bench_memory(args, titles: list[str]) -> None:
             times = [timed(engine, t, a) for t in titles or ["công an"] for a in (False, True)]
             held = peaks(c)
     print(f"  searching: {len(times)} queries, median {median(times):.1f} ms, p95 "
-          f"{percentile(times, 95):.1f} ms; peak MiB per worker {held}")
+          f"{percentile(times, 0.95):.1f} ms; peak MiB per worker {held}")
 
 
 def main() -> None:

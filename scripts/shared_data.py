@@ -61,6 +61,9 @@ def median(values) -> float:
 
 
 def percentile(values, q: float) -> float:
+    """The value below which the fraction ``q`` (0 to 1) of ``values`` lies."""
+    if not 0 <= q <= 1:
+        raise ValueError(f"a percentile is a fraction from 0 to 1, not {q}")
     ordered = sorted(values)
     if not ordered:
         return float("nan")
