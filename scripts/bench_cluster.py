@@ -16,7 +16,8 @@ loopback, started here. Three measurements, each skipped with its option at 0:
   which goes first. Median and p95 per engine.
 * memory (`--memory`): the whole VNTC built as `--shards` shards on 2 workers; each
   worker's peak resident memory after the build, and, on a fresh cluster, after its actors
-  opened the shards and answered the latency queries' titles.
+  opened the shards and answered the latency queries' titles (resident memory counts the
+  pages of the memory-mapped segments a worker read; beside it, the worker's own memory).
 """
 from __future__ import annotations
 
@@ -81,11 +82,29 @@ def build_on(workers: int | None, corpus: Path, index: Path, shards: int) -> tup
 
 
 def peaks(c) -> list[int]:
+    """Each worker's peak resident memory, MiB."""
     from distributed import Client
 
     with Client(c.scheduler_address, set_as_default=False) as client:
         got = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
     return [kib // 1024 for _, kib in sorted(got.items())]
+
+
+def resident_now() -> tuple[int, int]:
+    """This process's resident memory now, MiB: its own (anonymous) and that of files it
+    maps (the index's segments: pages the system's file cache holds once for every process
+    and can drop). Linux only."""
+    fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
+    return tuple(int(fields[k].split()[0]) // 1024 for k in ("RssAnon", "RssFile"))
+
+
+def private(c) -> list[tuple[int, int]]:
+    """Each worker's :func:`resident_now`."""
+    from distributed import Client
+
+    with Client(c.scheduler_address, set_as_default=False) as client:
+        got = client.run(resident_now)
+    return [v for _, v in sorted(got.items())]
 
 
 def bench_build(args) -> None:
@@ -156,9 +175,10 @@ def bench_memory(args, titles: list[str]) -> None:
     with cluster(2) as c:
         with SearchEngine(index, parts=cluster_parts(c.scheduler_address)) as engine:
             times = [timed(engine, t, a) for t in titles or ["công an"] for a in (False, True)]
-            held = peaks(c)
+            held, own = peaks(c), private(c)
     print(f"  searching: {len(times)} queries, median {median(times):.1f} ms, p95 "
-          f"{percentile(times, 0.95):.1f} ms; peak MiB per worker {held}")
+          f"{percentile(times, 0.95):.1f} ms; peak MiB per worker {held}; at the end, its own "
+          f"and its mapped files' {own}")
 
 
 def main() -> None:

@@ -237,3 +237,43 @@ def test_workers_stop_when_the_update_is_killed(corpus, tmp_path):
     assert search_answers(corpus, index) == before
     assert Searcher(corpus, index).run("index").exit_code == 0
     assert not [p for p in index.iterdir() if ".run" in p.name]
+
+
+def test_mapped_segment_parts_read_as_whoosh_reads_them(seed_index):
+    """Every part of every compound segment, read in place through the map, gives the bytes
+    Whoosh's own copying storage gives, by every way Whoosh reads a part; and the parts
+    handed out are views of the map, not copies."""
+    import mmap
+
+    from searcher.index.whoosh.mapped import MappedCompoundStorage, MappedFile
+
+    _, index = seed_index
+    folder = FileStorage(str(index))
+    segments = sorted(index.glob("*.seg"))
+    assert segments
+    for seg in segments:
+        copied = CompoundStorage(folder.open_file(seg.name), use_mmap=True)
+        mapped = MappedCompoundStorage(folder.open_file(seg.name), use_mmap=True)
+        assert copied.list() == mapped.list()
+        for name in mapped.list():
+            old, new = copied.open_file(name), mapped.open_file(name)
+            assert isinstance(new, MappedFile) and isinstance(new.file.buf.obj, mmap.mmap)
+            whole = old.read()
+            assert new.read() == whole and new.read() == b"" and new.tell() == len(whole)
+            size = len(whole)
+            for pos in sorted({0, 1, size // 3, size // 2, max(0, size - 5)}):
+                for f in (old, new):
+                    f.seek(pos)
+                assert new.read(7) == old.read(7) and new.tell() == old.tell()
+                assert new.readline() == old.readline() and new.tell() == old.tell()
+                assert new.get(pos, 9) == old.get(pos, 9)
+                assert new.subset(pos, 11).read() == old.subset(pos, 11).read()
+            new.seek(-3, os.SEEK_END)
+            old.seek(-3, os.SEEK_END)
+            assert new.read() == old.read()
+            if size >= 8:
+                assert new.get_array(0, "i", 2) == old.get_array(0, "i", 2)
+            old.close()
+            new.close()
+        copied.close()
+        mapped.close()

@@ -166,6 +166,24 @@ def test_searches_through_the_cluster_answer_as_one_index(cluster, vntc) -> None
         assert sum(1 for a in expected if a[7]) > len(expected) * 0.9  # most find something
 
 
+
+def test_common_words_added_ahead_answer_as_their_own_step(vntc) -> None:
+    """Parts a step costs messages to (as Dask actors are) add the common words to their
+    best of stage one with their opening; the answers are those of the step it saves."""
+    from searcher.search import merge
+
+    one, _, queries = vntc
+    with SearchEngine(one) as near, \
+            SearchEngine(one, parts=lambda e: merge.LocalParts([e.part], distant=True)) as far:
+        ahead = 0
+        for text in queries:
+            q = far.prepare_query(text)
+            if q.units:
+                [opened] = merge.start(far.parts, "probe", q, 10, True, "relevance")
+                ahead += bool(opened.common and opened.boosted)
+        assert ahead >= 5  # the queries do take that way
+        assert answers(far, queries) == answers(near, queries)
+
 def test_the_cli_searches_through_the_cluster(cluster, vntc) -> None:
     one, four, queries = vntc
     s = Searcher.without_corpus(four)

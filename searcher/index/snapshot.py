@@ -28,13 +28,13 @@ class Snapshot:
     shards: int  # 1 for a single index
 
 
-def open_snapshot(store: IndexStore, manifest: dict | None = None, mmap: bool = True) -> Snapshot:
+def open_snapshot(store: IndexStore, manifest: dict | None = None) -> Snapshot:
     """The live index at ``store``; the errors of :meth:`IndexStore.open`. Of a sharded
     index, ``manifest``: the state to open (default: the live one), such as one shard of
-    it, its segments memory-mapped or not (see :func:`.whoosh.generations.open_generation`)."""
+    it."""
     if manifest is not None:
         store.check_schema(manifest)
-        return _open_shards(store, manifest, mmap)
+        return _open_shards(store, manifest)
     if not store.sharded():
         ix = store.open()
         reader = ix.reader()
@@ -50,12 +50,12 @@ def open_snapshot(store: IndexStore, manifest: dict | None = None, mmap: bool = 
     return opening(store.path, attempt)
 
 
-def _open_shards(store: IndexStore, manifest: dict, mmap: bool = True) -> Snapshot:
+def _open_shards(store: IndexStore, manifest: dict) -> Snapshot:
     leaves, vocabularies, bigrams, schema = [], [], [], None
     for shard in manifest["shards"]:
         part = IndexStore(store.path / shard["folder"])
         generation = int(shard["generation"])
-        reader = open_generation(part.path, shard["name"], generation, mmap)
+        reader = open_generation(part.path, shard["name"], generation)
         schema = reader.schema
         leaves.extend(leaf for leaf, _ in reader.leaf_readers() if leaf.doc_count_all())
         vocabularies.append((part.vocabulary_path(shard["name"]), generation))

@@ -34,9 +34,10 @@ from whoosh.filedb.filestore import FileStorage
 
 from ..errors import IndexBusy, IndexDamaged, IndexMissing, SearcherError
 from .schema import PARAGRAPH_DOC, SCHEMA_VERSION, make_schema
-from .whoosh import compact
+from .whoosh import compact, mapped
 
 compact.install()
+mapped.install()
 
 T = TypeVar("T")
 

@@ -16,7 +16,9 @@ one document is taken here, over all of them:
    query's words (suggestions learn from them) and count facets.
 
 When posting lists alone tell what matches (no phrase to check), each part gives its best
-of stage one for either choice of step 2 with its counts, and step 3 costs no round.
+of stage one for either choice of step 2 with its counts, and step 3 costs no round; parts
+a round costs messages to (:attr:`Parts.distant`) also add the common words to that best
+ahead, for articles.
 
 Ties break on article ids and, within an article, document order, never on document
 numbers across articles, so no layout changes an answer.
@@ -41,7 +43,10 @@ EVIDENCE = 50  # best candidates whose spellings suggestions learn from
 
 
 class Parts(Protocol):
-    """The parts of an index: each step called on every part, the replies in part order."""
+    """The parts of an index: each step called on every part, the replies in part order.
+    ``distant``: whether a step costs messages, so that work done ahead to save one pays."""
+
+    distant: bool
 
     def __len__(self) -> int: ...
 
@@ -57,10 +62,12 @@ class PartLost(SearcherError):
 
 
 class LocalParts:
-    """Parts open in this process."""
+    """Parts open in this process; ``distant`` as if each step cost messages (to check that
+    the work done ahead then answers as the steps it saves)."""
 
-    def __init__(self, parts: Sequence):
+    def __init__(self, parts: Sequence, distant: bool = False):
         self.parts = list(parts)
+        self.distant = distant
 
     def __len__(self) -> int:
         return len(self.parts)
@@ -123,7 +130,7 @@ def start(parts: Parts, token: str, q: ParsedQuery, need: int, articles: bool,
           sort: str) -> list[Opening]:
     """Step 1 on every part, for at least the best ``need`` candidates."""
     k = _stage_one_cut(articles, sort, need)
-    return parts.call("start", [(token, q, articles, sort, k)] * len(parts))
+    return parts.call("start", [(token, q, articles, sort, k, parts.distant)] * len(parts))
 
 
 def _answer(parts: Parts, q: ParsedQuery, limit: int, page: int, articles: bool, sort: str,
@@ -164,8 +171,12 @@ def rank(parts: Parts, token: str, q: ParsedQuery, need: int, articles: bool, so
         top = _cut(parts.call("best", [(token, every, k)] * len(parts)), k, relevance)
     if articles and relevance:
         if any(o.common for o in opened):
-            top = _cut(parts.call("add_common_words", [(token, every, keys) for keys in _split(top, parts)]),
-                       k, True)
+            if all(o.boosted is not None for o in opened):  # each part added them ahead
+                chosen = [set(keys) for keys in _split(top, parts)]
+                boosted = [[e for e in o.boosted[every] if e[1] in keys] for o, keys in zip(opened, chosen)]
+            else:
+                boosted = parts.call("add_common_words", [(token, every, keys) for keys in _split(top, parts)])
+            top = _cut(boosted, k, True)
         top = top[:max(ARTICLE_CANDIDATES, need * 2)]
     replies = parts.call("stage_two", [(token, every, keys) for keys in _split(top, parts)])
     got: dict[tuple[int, object], Ranked] = {}

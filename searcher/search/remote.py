@@ -105,37 +105,47 @@ class Given:
 
 
 class ShardActor:
-    """One shard of the index at ``index``, as ``manifest`` names it, open on a worker;
-    ``stats``: the whole index's counts and mean length. It reads its own files only: the
-    rest of the whole index's statistics come with each query. It sees its share of each
-    query's candidates, so it keeps that share of the session caches a whole index keeps.
+    """The shards ``shards`` of the index at ``index``, as ``manifest`` names them, open on
+    one worker; ``stats``: the whole index's counts and mean length. Each shard reads its
+    own files only: the rest of the whole index's statistics come with each query. Each
+    sees its share of each query's candidates, so it keeps that share of the session caches
+    a whole index keeps.
 
-    Steps come and go as pickles: Dask's own serialization walks lists element by element,
-    which made a step returning a few hundred keys ten times slower."""
+    One actor holds all the shards a worker holds, so that a step of a query is one message
+    a worker (the client sends them one after another), not one a shard. Steps come and go
+    as pickles: Dask's own serialization walks lists element by element, which made a step
+    returning a few hundred keys ten times slower."""
 
-    def __init__(self, index: str, manifest: dict, shard: int, stats: CorpusStats):
-        # Not memory-mapped: a worker holding several shards then keeps none of their
-        # postings in its memory (the system's file cache has them).
-        snapshot = open_snapshot(IndexStore(Path(index)), dict(manifest, shards=[manifest["shards"][shard]]),
-                                 mmap=False)
-        reader = snapshot.reader
-        given = Given()
+    def __init__(self, index: str, manifest: dict, shards: list[int], stats: CorpusStats):
         share = 1 / len(manifest["shards"])  # of the session caches a whole index keeps
-        postings = PostingReader(reader, given, share)
-        self.documents = Documents(Searcher(reader), postings, manifest.get("corpus"), share)
-        self.part = ShardSearch(self.documents, Lexicon(reader, postings), stats, given, given)
+        self.parts: list[ShardSearch] = []
+        self.paragraphs = 0
+        for shard in shards:
+            snapshot = open_snapshot(IndexStore(Path(index)),
+                                     dict(manifest, shards=[manifest["shards"][shard]]))
+            reader = snapshot.reader
+            given = Given()
+            postings = PostingReader(reader, given, share)
+            documents = Documents(Searcher(reader), postings, manifest.get("corpus"), share)
+            self.parts.append(ShardSearch(documents, Lexicon(reader, postings), stats, given, given))
+            self.paragraphs += reader.doc_count()
 
     def step(self, method: str, args: bytes) -> bytes:
-        """A step of :class:`~.shard.ShardSearch`, its arguments and reply pickled."""
-        return pickle.dumps(getattr(self.part, method)(*pickle.loads(args)), PROTOCOL)
+        """A step of :class:`~.shard.ShardSearch` on each shard held: the pickled list of
+        each one's arguments in, the pickled list of their replies out."""
+        return pickle.dumps([getattr(part, method)(*a) for part, a in zip(self.parts, pickle.loads(args))],
+                            PROTOCOL)
 
     def ready(self) -> int:
-        """The paragraphs this shard holds (answered once it is open)."""
-        return self.documents.reader.doc_count()
+        """The paragraphs these shards hold (answered once they are open)."""
+        return self.paragraphs
 
 
 class ClusterParts:
-    """The actors holding an index's shards, one each, spread over the workers."""
+    """The actors holding an index's shards, one a worker, the shards dealt out over the
+    workers in turn."""
+
+    distant = True
 
     def __init__(self, client, engine: SearchEngine):
         self.client = client
@@ -144,6 +154,7 @@ class ClusterParts:
         self.manifest = manifest = engine.manifest
         self.names = [s["folder"] for s in manifest["shards"]]
         self.actors: list = []
+        self.held: list[list[int]] = []  # the shards each actor holds
         self._futures: list = []
         try:
             self._start()
@@ -158,11 +169,13 @@ class ClusterParts:
         workers = sorted(self.client.scheduler_info().get("workers", {}))
         if not workers:
             raise ClusterError("the Dask cluster has no workers to hold the index's shards")
+        self.held = [list(range(len(self.names)))[w::len(workers)] for w in range(len(workers))]
+        self.held = [shards for shards in self.held if shards]
         self._futures = [
-            self.client.submit(ShardActor, self.index, self.manifest, i, self.engine.stats, actor=True,
-                               workers=[workers[i % len(workers)]], allow_other_workers=True,
-                               key=f"searcher-{name}-{uuid.uuid4().hex[:12]}")
-            for i, name in enumerate(self.names)]
+            self.client.submit(ShardActor, self.index, self.manifest, shards, self.engine.stats,
+                               actor=True, workers=[worker], allow_other_workers=True,
+                               key=f"searcher-shards-{uuid.uuid4().hex[:12]}")
+            for worker, shards in zip(workers, self.held)]
         try:
             with self.client.as_current():  # the client the actors' proxies call through
                 self.actors = [f.result(timeout=OPEN_SECONDS) for f in self._futures]
@@ -176,18 +189,18 @@ class ClusterParts:
         if method == "start":  # the query's statistics go with it
             statistics = gather(self.engine, args[0][1])
             args = [(*args[0], statistics)] * len(args)
-        pickled: dict[int, bytes] = {}  # the same arguments for every part: pickled once
-        for a in args:
-            if id(a) not in pickled:
-                pickled[id(a)] = pickle.dumps(a, PROTOCOL)
-        futures = [actor.step(method, pickled[id(a)]) for actor, a in zip(self.actors, args)]
-        out = []
-        for name, f in zip(self.names, futures):
+        futures = [actor.step(method, pickle.dumps([args[i] for i in shards], PROTOCOL))
+                   for actor, shards in zip(self.actors, self.held)]
+        out: list = [None] * len(args)
+        for shards, f in zip(self.held, futures):
             try:
-                out.append(pickle.loads(f.result(timeout=STEP_SECONDS)))
+                replies = pickle.loads(f.result(timeout=STEP_SECONDS))
             except Exception as exc:
-                raise PartLost(f"the Dask actor holding {name} did not answer "
+                held = ", ".join(self.names[i] for i in shards)
+                raise PartLost(f"the Dask actor holding {held} did not answer "
                                f"({why(exc, named=True)})") from None
+            for i, reply in zip(shards, replies):
+                out[i] = reply
         return out
 
     def recover(self) -> None:
@@ -200,7 +213,7 @@ class ClusterParts:
             self.client.cancel(self._futures)
         except Exception:
             pass
-        self.actors, self._futures = [], []
+        self.actors, self.held, self._futures = [], [], []
 
     def close(self) -> None:
         self._release()

@@ -36,6 +36,7 @@ class Opening:
     common: bool  # articles: common words to add to the best few hundred's scores
     filtered: list | None = None  # a query of filters only: (article, paragraph, key), in order
     best: dict | None = None  # every -> :meth:`ShardSearch.best`, when no text is to check
+    boosted: dict | None = None  # every -> :meth:`ShardSearch.add_common_words` of that best
 
 
 @dataclass
@@ -113,9 +114,11 @@ class ShardSearch:
         self._queries: OrderedDict[str, _Query] = OrderedDict()
 
     def start(self, token: str, q: ParsedQuery, articles: bool, sort: str, k: int,
-              statistics=None) -> Opening:
+              ahead: bool = False, statistics=None) -> Opening:
         """Stage one: what may match ``q`` here, and how much of it; when posting lists
-        tell what matches, also the ``k`` best either way (see :meth:`best`).
+        tell what matches, also the ``k`` best either way (see :meth:`best`), and with
+        ``ahead``, for articles by relevance, those best with their common words added
+        (see :meth:`add_common_words`: worth it where a step costs a message).
         ``statistics``: the whole index's for the query, when this is a shard."""
         self._use(statistics)
         allowed = self.retriever.filter_docs(q)
@@ -140,6 +143,9 @@ class ShardSearch:
         if st.pool.check is None:
             choices = (True, False) if short_query(q) else (False,)
             opening.best = {every: self.best(token, every, k) for every in choices}
+            if ahead and articles and order is None:
+                opening.boosted = {every: self.add_common_words(token, every, [key for _, key in best])
+                                   if opening.common else best for every, best in opening.best.items()}
         return opening
 
     def verify(self, token: str, every: bool, fraction: float | None) -> tuple[int, int, int]:

@@ -10,11 +10,10 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, FileIndex
 
 
-def open_generation(folder: Path, indexname: str, generation: int, mmap: bool = True):
+def open_generation(folder: Path, indexname: str, generation: int):
     """A reader of the index ``indexname`` in ``folder`` as generation ``generation`` left
     it; OSError when its table of contents or a segment is gone (a later update cleaned
-    them up). Without ``mmap`` segments are read through their files: Whoosh copies each
-    part of a memory-mapped compound segment (its postings, its terms) into memory."""
-    storage = FileStorage(str(folder), readonly=True, supports_mmap=mmap)
+    them up)."""
+    storage = FileStorage(str(folder), readonly=True)
     toc = TOC.read(storage, indexname, gen=generation)
     return FileIndex._reader(storage, toc.schema, toc.segments, toc.generation)
