@@ -235,3 +235,34 @@ def test_searching_with_an_unreachable_scheduler_is_one_line_and_exit_2(vntc) ->
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and "cannot reach the Dask scheduler" in result.stderr
     assert time.monotonic() - t0 < 30
+
+
+def test_a_hung_worker_while_searching_is_one_error_in_bounded_time(vntc) -> None:
+    """SIGSTOP a worker holding actors (it stays in the scheduler's list, answering
+    nothing): the query waits one step's time, tries the shards again on the workers
+    listed, and fails with one line once opening them has waited its time; never a hang."""
+    from searcher.errors import SearcherError
+
+    _, four, queries = vntc
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None, silence_logs=50) as hung, \
+            distributed.Client(hung.scheduler_address, set_as_default=False) as client:
+        engine = SearchEngine(four, parts=cluster_parts(hung.scheduler_address, step_seconds=2,
+                                                        open_seconds=5))
+        stopped = None
+        try:
+            assert engine.search(queries[0]).hits
+            holder = next(iter(client.has_what()))
+            stopped = client.run(os.getpid, workers=[holder])[holder]
+            os.kill(stopped, signal.SIGSTOP)
+            t0 = time.monotonic()
+            with pytest.raises(SearcherError) as failed:
+                engine.search(queries[1])
+            took = time.monotonic() - t0
+            assert took < 2 + 5 + 15, took
+            message = str(failed.value)
+            assert "\n" not in message and ("did not answer" in message or "could not open" in message)
+        finally:
+            if stopped:
+                os.kill(stopped, signal.SIGCONT)
+            engine.close()

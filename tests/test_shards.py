@@ -160,8 +160,10 @@ def test_an_interrupted_update_leaves_the_previous_manifest_answering(corpus: Pa
         assert engine.articles == 5
         assert engine.search('"mèo tam thể"').total == 0
         assert engine.search("công an").total > 0
+    (index / ".SHARDS.json.99999").write_text("{")  # a manifest a killed update half wrote
     report = update_layout(corpus, IndexStore(index))
     assert report.added == 12 - first and report.articles == 17
+    assert not list(index.glob(".SHARDS.json.*"))
     with SearchEngine(index) as engine:
         assert engine.search('"mèo tam thể"').total == 12
 

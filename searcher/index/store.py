@@ -289,7 +289,7 @@ class IndexStore:
                     os.remove(self.path / name)
                 except OSError:
                     pass
-            elif name.startswith(f".{POINTER}.") or re.match(r"^\.main_\d{4,}\.(?:bigrams|vocab)\.\d+$", name):
+            elif name.startswith((f".{POINTER}.", f".{MANIFEST}.")) or re.match(r"^\.main_\d{4,}\.(?:bigrams|vocab)\.\d+$", name):
                 try:
                     os.remove(self.path / name)
                 except OSError:

@@ -147,8 +147,12 @@ class ClusterParts:
 
     distant = True
 
-    def __init__(self, client, engine: SearchEngine):
+    def __init__(self, client, engine: SearchEngine, step_seconds: float = STEP_SECONDS,
+                 open_seconds: float = OPEN_SECONDS):
+        """``step_seconds``, ``open_seconds``: the longest wait for one step of a query, and
+        for the actors to open their shards."""
         self.client = client
+        self.step_seconds, self.open_seconds = step_seconds, open_seconds
         self.engine = engine
         self.index = str(Path(engine.store.path).resolve())
         self.manifest = manifest = engine.manifest
@@ -178,9 +182,9 @@ class ClusterParts:
             for worker, shards in zip(workers, self.held)]
         try:
             with self.client.as_current():  # the client the actors' proxies call through
-                self.actors = [f.result(timeout=OPEN_SECONDS) for f in self._futures]
+                self.actors = [f.result(timeout=self.open_seconds) for f in self._futures]
                 for opened in [a.ready() for a in self.actors]:
-                    opened.result(timeout=OPEN_SECONDS)
+                    opened.result(timeout=self.open_seconds)
         except Exception as exc:
             raise ClusterError(f"the Dask workers could not open the index's shards "
                                f"({why(exc, named=True)}); they must reach {self.index}") from None
@@ -194,7 +198,7 @@ class ClusterParts:
         out: list = [None] * len(args)
         for shards, f in zip(self.held, futures):
             try:
-                replies = pickle.loads(f.result(timeout=STEP_SECONDS))
+                replies = pickle.loads(f.result(timeout=self.step_seconds))
             except Exception as exc:
                 held = ", ".join(self.names[i] for i in shards)
                 raise PartLost(f"the Dask actor holding {held} did not answer "
@@ -220,12 +224,14 @@ class ClusterParts:
         self.client.close()
 
 
-def cluster_parts(address: str) -> Callable[[SearchEngine], Parts]:
+def cluster_parts(address: str, step_seconds: float = STEP_SECONDS,
+                  open_seconds: float = OPEN_SECONDS) -> Callable[[SearchEngine], Parts]:
     """What :class:`~.engine.SearchEngine` fans a sharded index's queries out to: actors on
-    the cluster at ``address``, through a client of their own (a single index is searched
-    in this process, with no client)."""
+    the cluster at ``address``, through a client of their own, waiting as
+    :class:`ClusterParts` says (a single index is searched in this process, with no
+    client)."""
     def make(engine: SearchEngine) -> Parts:
         if engine.manifest is None:
             return LocalParts([engine.part])
-        return ClusterParts(connect(address), engine)
+        return ClusterParts(connect(address), engine, step_seconds, open_seconds)
     return make
