@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from shared_data import SHARED, die, median, percentile, strip_diacritics, vntc_dir, vntc_files
+from shared_data import SHARED, die, median, percentile, query_sets, vntc_dir, vntc_files
 
 import eval_relevance as ev
 from searcher.index import IndexStore, update_layout
@@ -84,13 +84,18 @@ def build_on(workers: int | None, corpus: Path, index: Path, shards: int) -> tup
         return took, peaks(c)
 
 
-def peaks(c) -> list[int]:
-    """Each worker's peak resident memory, MiB."""
+def on_workers(c, work) -> list:
+    """``work()`` run in each worker of the cluster ``c``, the results in worker order."""
     from distributed import Client
 
     with Client(c.scheduler_address, set_as_default=False) as client:
-        got = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-    return [kib // 1024 for _, kib in sorted(got.items())]
+        got = client.run(work)
+    return [v for _, v in sorted(got.items())]
+
+
+def peaks(c) -> list[int]:
+    """Each worker's peak resident memory, MiB."""
+    return [kib // 1024 for kib in on_workers(c, lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)]
 
 
 def resident_now() -> tuple[int, int]:
@@ -99,15 +104,6 @@ def resident_now() -> tuple[int, int]:
     and can drop). Linux only."""
     fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
     return tuple(int(fields[k].split()[0]) // 1024 for k in ("RssAnon", "RssFile"))
-
-
-def private(c) -> list[tuple[int, int]]:
-    """Each worker's :func:`resident_now`."""
-    from distributed import Client
-
-    with Client(c.scheduler_address, set_as_default=False) as client:
-        got = client.run(resident_now)
-    return [v for _, v in sorted(got.items())]
 
 
 def bench_build(args) -> None:
@@ -139,9 +135,7 @@ def bench_latency(args) -> list[str]:
     sharded = single.with_name(f"{single.name}-{args.shards}-shards")
     if not IndexStore(sharded).exists():
         update_layout(corpus, IndexStore(sharded), shards=args.shards)
-    sets = {"titles": [q["title"] for q in queries],
-            "nodia": [strip_diacritics(q["title"]) for q in queries],
-            "abstracts": [q["abstract"] for q in queries]}
+    sets = query_sets(queries)
     print(f"latency: VietNews sample of {args.latency:,} articles, {len(queries)} queries a set"
           f"{', warm' if args.warm else ''}, ms (median / p95); cluster of 2 workers")
     names = ("single", f"{args.shards} shards", "cluster")
@@ -156,7 +150,7 @@ def bench_latency(args) -> list[str]:
                 if args.warm:
                     for e in engines:
                         for text in texts:
-                            e.search(text, limit=10, articles=articles)
+                            timed(e, text, articles)
                 times: list[list[float]] = [[], [], []]
                 for i, text in enumerate(texts):
                     turn = [(k, engines[k]) for k in range(3)]
@@ -182,7 +176,7 @@ def bench_memory(args, titles: list[str]) -> None:
     with cluster(2) as c:
         with SearchEngine(index, parts=cluster_parts(c.scheduler_address)) as engine:
             times = [timed(engine, t, a) for t in titles or ["công an"] for a in (False, True)]
-            held, own = peaks(c), private(c)
+            held, own = peaks(c), on_workers(c, resident_now)
     print(f"  searching: {len(times)} queries, median {median(times):.1f} ms, p95 "
           f"{percentile(times, 0.95):.1f} ms; peak MiB per worker {held}; at the end, its own "
           f"and its mapped files' {own}")

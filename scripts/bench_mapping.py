@@ -13,8 +13,8 @@ whole VNTC that `scripts/bench_cluster.py --memory` leaves). Two measurements:
   answering the titles once in each result mode. Medians.
 * latency, in this process: one engine opened while Whoosh's storage was in place, one
   with the mapping; every query answered by both in turn, alternating which goes first,
-  `--rounds` times, in both result modes. Median and p95 of each, the ratio of medians,
-  and how many queries' top 10 differ.
+  `--rounds` times, in both result modes, as scripts/bench_search.py times two versions
+  (its columns: medians, p95, ratios, how many queries' top 10 differ).
 """
 from __future__ import annotations
 
@@ -26,9 +26,9 @@ import sys
 import time
 from pathlib import Path
 
-from shared_data import SHARED, die, median, percentile, strip_diacritics
+from shared_data import QUERY_FORMS, SHARED, die, median, query_sets
 
-SETS = ("titles", "nodia", "abstracts")
+SETS = tuple(QUERY_FORMS)
 WAYS = ("whoosh", "mapped")
 
 
@@ -81,34 +81,19 @@ def bench_open(index: Path, titles: list[str], opens: int) -> None:
 
 
 def bench_latency(index: Path, sets: dict[str, list[str]], rounds: int) -> None:
+    from bench_search import print_header, run_set
     from searcher.search import SearchEngine
 
     engines = {}
     for way in WAYS:
         use(way)
         engines[way] = SearchEngine(index)
-    print(f"latency, ms, {rounds} rounds (median / p95 of each query's median):")
-    print(f"  {'set':10} {'mode':11}{'whoosh':>16}{'mapped':>16}{'ratio':>8}{'differ':>8}")
-    for name, texts in sets.items():
-        for articles in (False, True):
-            times = {way: [[] for _ in texts] for way in WAYS}
-            answers = {way: [] for way in WAYS}
-            for way in WAYS:  # warm both alike, and keep the answers
-                for text in texts:
-                    r = engines[way].search(text, limit=10, articles=articles, suggest=False)
-                    answers[way].append([(h.article, h.paragraph, round(h.score, 6)) for h in r.hits])
-            for round_ in range(rounds):
-                for i, text in enumerate(texts):
-                    for way in (WAYS if (i + round_) % 2 == 0 else WAYS[::-1]):
-                        t0 = time.perf_counter()
-                        engines[way].search(text, limit=10, articles=articles, suggest=False)
-                        times[way][i].append((time.perf_counter() - t0) * 1000)
-            old, new = ([median(ts) for ts in times[way]] for way in WAYS)
-            differ = sum(a != b for a, b in zip(*answers.values()))
-            print(f"  {name:10} {'articles' if articles else 'paragraphs':11}"
-                  f"{median(old):>8.1f} / {percentile(old, 0.95):5.1f}"
-                  f"{median(new):>8.1f} / {percentile(new, 0.95):5.1f}"
-                  f"{median(new) / median(old):>8.2f}{differ:>8}")
+    for articles in (False, True):
+        print(f"latency, {'--articles' if articles else 'paragraphs'}, ms, {rounds} rounds "
+              f"(medians and p95 of each query's median):")
+        print_header(*WAYS)
+        for name, texts in sets.items():
+            run_set(name, texts, engines, rounds, False, articles, {})
     for engine in engines.values():
         engine.close()
 
@@ -137,9 +122,7 @@ def main() -> None:
     index = Path(args.index) if args.index else sample
     if not IndexStore(index).exists():
         die(f"no searcher index at {index}")
-    texts = {"titles": [q["title"] for q in queries],
-             "nodia": [strip_diacritics(q["title"]) for q in queries],
-             "abstracts": [q["abstract"] for q in queries]}
+    texts = query_sets(queries)
     print(f"index: {index}; {len(queries)} VietNews eval queries a set")
     bench_open(index, texts["titles"], args.opens)
     bench_latency(index, {s: texts[s] for s in sets}, args.rounds)

@@ -25,9 +25,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from shared_data import PROJECT, SHARED, die, median, percentile
+from shared_data import PROJECT, QUERY_FORMS, SHARED, die, median, percentile, query_sets
 
-SETS = ("titles", "nodia", "abstracts")
+SETS = tuple(QUERY_FORMS)
 
 
 def load_committed(ref: str, folder: Path):
@@ -94,17 +94,20 @@ def main() -> None:
             old_index = index.with_name(f"{index.name}-schema{old_schema}")
             build_committed_index(Path(tmp), corpus, old_index)
         engines = {args.against: old_search.SearchEngine(old_index), "working tree": SearchEngine(index)}
-        texts = {"titles": [q["title"] for q in queries],
-                 "nodia": [ev.strip_diacritics(q["title"]) for q in queries],
-                 "abstracts": [q["abstract"] for q in queries]}
+        texts = query_sets(queries)
         mode = "paragraphs" if args.paragraphs else "--articles"
         print(f"VietNews eval sample: 3,000 articles, {len(queries)} queries a set, {mode}, "
               f"{args.rounds} rounds{', caches forgotten before each query' if args.cold else ''}")
-        print(f"  {'set':<11}{args.against + ' median':>18}{'p95':>8}{'tree median':>14}{'p95':>8}"
-              f"{'ratio':>8}{'per-query':>11}{'differ':>8}")
+        print_header(args.against, "tree")
         for name in sets:
             run_set(name, texts[name], engines, args.rounds, args.cold, not args.paragraphs,
                     {"working tree": {"facets": True}} if args.facets else {})
+
+
+def print_header(old: str, new: str) -> None:
+    """The column names of :func:`run_set`'s rows, ``old`` and ``new`` the engines' labels."""
+    print(f"  {'set':<11}{old + ' median':>18}{'p95':>8}{new + ' median':>14}{'p95':>8}"
+          f"{'ratio':>8}{'per-query':>11}{'differ':>8}")
 
 
 def run_set(name: str, texts: list[str], engines: dict, rounds: int, cold: bool, articles: bool,

@@ -21,18 +21,11 @@ import sys
 from contextlib import ExitStack
 from pathlib import Path
 
-from shared_data import SHARED, die, strip_diacritics
+from shared_data import QUERY_FORMS as FORMS, SHARED, die
 
 import eval_relevance as ev
 from searcher.index import IndexStore, update_layout
 from searcher.search import SearchEngine
-
-FORMS = {
-    "titles": lambda q: q["title"],
-    "nodia": lambda q: strip_diacritics(q["title"]),
-    "abstracts": lambda q: q["abstract"],
-}
-
 
 def answer(engine: SearchEngine, text: str, articles: bool) -> tuple:
     """What a user or a script sees of one search, scores to 1e-6."""

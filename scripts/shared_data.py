@@ -56,6 +56,18 @@ def strip_diacritics(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(c for c in text if not unicodedata.combining(c)))
 
 
+QUERY_FORMS = {  # how a VietNews query is typed: its title, without marks, its abstract
+    "titles": lambda q: q["title"],
+    "nodia": lambda q: strip_diacritics(q["title"]),
+    "abstracts": lambda q: q["abstract"],
+}
+
+
+def query_sets(queries: list[dict]) -> dict[str, list[str]]:
+    """The queries typed in each of :data:`QUERY_FORMS`, by form."""
+    return {form: [typed(q) for q in queries] for form, typed in QUERY_FORMS.items()}
+
+
 def median(values) -> float:
     return statistics.median(values)
 

@@ -166,7 +166,6 @@ def test_searches_through_the_cluster_answer_as_one_index(cluster, vntc) -> None
         assert sum(1 for a in expected if a[7]) > len(expected) * 0.9  # most find something
 
 
-
 def test_common_words_added_ahead_answer_as_their_own_step(vntc) -> None:
     """Parts a step costs messages to (as Dask actors are) add the common words to their
     best of stage one with their opening; the answers are those of the step it saves."""
@@ -184,6 +183,7 @@ def test_common_words_added_ahead_answer_as_their_own_step(vntc) -> None:
                     ahead.append(text)
         assert len(ahead) >= 5
         assert answers(far, ahead) == answers(near, ahead)
+
 
 def test_the_cli_searches_through_the_cluster(cluster, vntc) -> None:
     one, four, queries = vntc

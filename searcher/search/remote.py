@@ -173,8 +173,8 @@ class ClusterParts:
         workers = sorted(self.client.scheduler_info().get("workers", {}))
         if not workers:
             raise ClusterError("the Dask cluster has no workers to hold the index's shards")
-        self.held = [list(range(len(self.names)))[w::len(workers)] for w in range(len(workers))]
-        self.held = [shards for shards in self.held if shards]
+        ids = list(range(len(self.names)))
+        self.held = [ids[w::len(workers)] for w in range(min(len(workers), len(ids)))]
         self._futures = [
             self.client.submit(ShardActor, self.index, self.manifest, shards, self.engine.stats,
                                actor=True, workers=[worker], allow_other_workers=True,

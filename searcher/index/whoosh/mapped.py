@@ -76,7 +76,7 @@ class MappedCompoundStorage(CompoundStorage):
     """Whoosh's compound storage, its parts handed out as :class:`MappedFile` when mapped."""
 
     def open_file(self, name, *args, **kwargs):
-        if not self._source:
+        if self.is_closed or not self._source:  # Whoosh's errors, or its unmapped parts
             return super().open_file(name, *args, **kwargs)
         offset, length = self.range(name)
         return MappedFile(memoryview(self._source)[offset:offset + length], name=name)
