@@ -1,6 +1,6 @@
 """Building and searching a sharded index on a Dask cluster: throughput, latency, memory.
 
-    python scripts/bench_cluster.py [--build 10000] [--latency 3000 [--warm]]
+    python scripts/bench_cluster.py [--build 10000 [--repeat R]] [--latency 3000 [--warm]]
                                     [--memory [--reuse]] [--shards 4] [--queries 500]
                                     [--shared PATH]
 
@@ -8,8 +8,8 @@ Every cluster is a `distributed.LocalCluster` of worker processes (one thread ea
 loopback, started here. Three measurements, each skipped with its option at 0:
 
 * build (`--build N`): N VNTC articles (the fixed shuffle of scripts/shared_data.py) built
-  from scratch as `--shards` shards on a cluster of 1 worker, then of 2; articles a second
-  and the ratio. Beside them, the same build without a cluster (local worker processes).
+  from scratch as `--shards` shards on a cluster of 1 worker, then of 2, `--repeat` times
+  (alternating which goes first); articles a second, and the ratio of the medians. Beside them, the same build without a cluster (local worker processes).
 * latency (`--latency N`): the VietNews eval sample of N articles (scripts/eval_relevance.py
   builds and caches it), the first `--queries` titles, unmarked titles and abstracts, in
   both result modes, answered by the single index, by `--shards` shards in this process and
@@ -25,6 +25,7 @@ loopback, started here. Three measurements, each skipped with its option at 0:
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import tempfile
@@ -65,23 +66,25 @@ def vntc_corpus(path: str, n: int | None, folder: Path) -> Path:
     return folder
 
 
-def build_on(workers: int | None, corpus: Path, index: Path, shards: int) -> tuple[float, list[int]]:
+def build_on(workers: int | None, corpus: Path, index: Path,
+             shards: int) -> tuple[float, list[int], list[float]]:
     """Seconds to build ``corpus`` from scratch as ``shards`` shards on a cluster of
-    ``workers`` (None: in this process, with local worker processes), and each worker's
-    peak resident memory in MiB."""
+    ``workers`` (None: in this process, with local worker processes), each worker's peak
+    resident memory in MiB, and the CPU seconds each worker process spent (with its start:
+    beside the wall time, it tells a slow run from a run kept waiting)."""
     from searcher.index.cluster import on_cluster
 
     shutil.rmtree(index, ignore_errors=True)
     if workers is None:
         t0 = time.perf_counter()
         update_layout(corpus, IndexStore(index), shards=shards)
-        return time.perf_counter() - t0, []
+        return time.perf_counter() - t0, [], []
     with cluster(workers) as c:
         with on_cluster(c.scheduler_address) as run:
             t0 = time.perf_counter()
             update_layout(corpus, IndexStore(index), shards=shards, run=run)
             took = time.perf_counter() - t0
-        return took, peaks(c)
+        return took, peaks(c), on_workers(c, lambda: sum(os.times()[:2]))
 
 
 def on_workers(c, work) -> list:
@@ -109,16 +112,23 @@ def resident_now() -> tuple[int, int]:
 def bench_build(args) -> None:
     corpus = vntc_corpus(args.shared_vntc, args.build, WORK / f"vntc-{args.build}")
     n = sum(1 for _ in corpus.rglob("*.txt"))
-    print(f"build: {n:,} VNTC articles as {args.shards} shards, from scratch")
-    local, _ = build_on(None, corpus, WORK / "build-local", args.shards)
+    print(f"build: {n:,} VNTC articles as {args.shards} shards, from scratch, "
+          f"{args.repeat} round{'s' if args.repeat > 1 else ''}")
+    local, _, _ = build_on(None, corpus, WORK / "build-local", args.shards)
     print(f"  {'no cluster (local processes)':32} {local:7.1f} s  {n / local:7.1f} articles/s")
-    rates = {}
-    for workers in (1, 2):
-        took, peak = build_on(workers, corpus, WORK / f"build-{workers}", args.shards)
-        rates[workers] = n / took
-        print(f"  {f'cluster, {workers} worker' + ('s' if workers > 1 else ''):32} {took:7.1f} s  "
-              f"{rates[workers]:7.1f} articles/s  peak MiB per worker {peak}")
-    print(f"  2 workers / 1 worker: {rates[2] / rates[1]:.2f}x")
+    rates: dict[int, list[float]] = {1: [], 2: []}
+    for r in range(args.repeat):
+        # Alternate which goes first, so a drift of the machine's speed falls on both.
+        for workers in (1, 2) if r % 2 == 0 else (2, 1):
+            took, peak, cpu = build_on(workers, corpus, WORK / f"build-{workers}", args.shards)
+            rates[workers].append(n / took)
+            print(f"  {f'cluster, {workers} worker' + ('s' if workers > 1 else ''):32} {took:7.1f} s  "
+                  f"{n / took:7.1f} articles/s  peak MiB per worker {peak}  "
+                  f"CPU s per worker {[round(x) for x in cpu]}")
+    ratios = [two / one for one, two in zip(rates[1], rates[2])]
+    print(f"  median articles/s: 1 worker {median(rates[1]):.1f}, 2 workers {median(rates[2]):.1f}")
+    print(f"  2 workers / 1 worker: median {median(rates[2]) / median(rates[1]):.2f}x; "
+          f"each round {', '.join(f'{x:.2f}' for x in ratios)}")
 
 
 def timed(engine: SearchEngine, text: str, articles: bool) -> float:
@@ -191,6 +201,8 @@ def main() -> None:
     ap.add_argument("--memory", action="store_true", help="build and search the whole VNTC")
     ap.add_argument("--reuse", action="store_true",
                     help="--memory: search the index an earlier run built, without building it")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="--build: rounds of the 1-worker and 2-worker builds, alternating")
     ap.add_argument("--shards", type=int, default=4)
     ap.add_argument("--queries", type=int, default=500, help="queries a set")
     ap.add_argument("--shared", default=str(SHARED), help="the shared data folder")
