@@ -9,8 +9,9 @@ scripts/eval_relevance.py builds (built here if missing). A version reading anot
 schema opens its own index of the same sample, built by that version beside it. Every query is answered by both,
 alternating which goes first, `--rounds` times, so that the machine's drifting speed hits
 both alike. Printed per query set: median and p95 of each version, the ratio of medians and
-the median of the per-query ratios, and how many queries' top 10 differ (articles, or with
-`--paragraphs` paragraphs: the default `searcher search`, not `--articles`).
+the median of the per-query ratios, and how many queries' answers differ (the total,
+and the top 10's articles, or with `--paragraphs` paragraphs: the default `searcher
+search`, not `--articles`, with their scores to 1e-6).
 `--cold` forgets each engine's session caches before every query (a session's first query).
 `--facets` has the working tree count facets too, as `searcher search --json` does.
 """
@@ -120,7 +121,7 @@ def run_set(name: str, texts: list[str], engines: dict, rounds: int, cold: bool,
         engine.clear_caches()
         for text in texts:
             r = engine.search(text, limit=10, articles=articles, suggest=False, **extra.get(label, {}))
-            answers[label].append([(h.article, h.paragraph) for h in r.hits])
+            answers[label].append((r.total, [(h.article, h.paragraph, round(h.score, 6)) for h in r.hits]))
     for round_ in range(rounds):
         for i, text in enumerate(texts):
             order = labels if (i + round_) % 2 == 0 else labels[::-1]

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from ..index import BigramFrequencies
 from .documents import Documents, JoinedArticle
 from .features import ArticleFeatures, PairWeight, QueryTraits, article_evidence
-from .matching import Hits, ParagraphTerms, excluded, hits_within, paragraph_sums, paragraphs_holding, unit_hits
+from .matching import (Hits, ParagraphTerms, cheap_first, excluded, hits_within, holds, paragraph_sums,
+                       paragraphs_holding, unit_hits)
 from .paragraphs import score_paragraph
 from .phrases import phrase_tier
 from .query import ParsedQuery
@@ -188,15 +189,14 @@ class ArticleRanker:
     def _check(self, q: ParsedQuery, plan: Plan, wanted: frozenset[str], every: bool):
         """A look at an article's text: it holds every query unit (``every``) or one, with
         phrases consecutive, and no excluded phrase."""
+        units = cheap_first(plan.weights.clauses)
+
         def check(a: str) -> bool:
             art = self.documents.article(a, plan.allowed)
             if art is None:
                 return False
             whole = art.whole(wanted)
-            if excluded(whole, q):
-                return False
-            held = sum(1 for alts in unit_hits(whole, plan.weights.clauses) if any(f for f, _ in alts))
-            return held == len(q.units) if every else held > 0
+            return not excluded(whole, q) and holds(whole, units, every)
         return check
 
     def add_common_words(self, pool: dict[str, float], article_docs: dict[str, int],

@@ -91,7 +91,7 @@ class ParagraphTerms:
             n = len(clause.terms)
             return [p + n for p in fold_hits], [p + n for p in exact_hits]
         first = clause.terms[0]
-        starts = self.by_fold.get(first.folded, ())
+        starts = (self._by_fold if self._by_fold is not None else self.by_fold).get(first.folded, ())
         n = len(clause.terms)
         if n == 1:  # the common case, quickly
             if not first.exact:  # (the lists are never changed: no copies)
@@ -119,8 +119,26 @@ Hits = list[list[tuple[list[int], list[int]]]]
 
 
 def unit_hits(pt: ParagraphTerms, units: Sequence[Sequence[Clause]]) -> Hits:
-    """Where each query unit's alternatives (``units``: their clauses) occur in ``pt``."""
-    return [[pt.find(c) for c in alternatives] for alternatives in units]
+    """Where each query unit's alternatives (``units``: their clauses) occur in ``pt``
+    (most clauses' first syllable is not in a given text: those are passed over unsought)."""
+    by_fold = pt.by_fold
+    return [[pt.find(c) if c.terms[0].folded in by_fold else _NO_HITS for c in alternatives]
+            for alternatives in units]
+
+
+def cheap_first(units: Sequence[Sequence[Clause]]) -> list[Sequence[Clause]]:
+    """The units in the order :func:`holds` best looks for them: one-syllable ones (a dict
+    lookup each) before phrases."""
+    return sorted(units, key=lambda alternatives: max(len(c.terms) for c in alternatives))
+
+
+def holds(pt: ParagraphTerms, units: Sequence[Sequence[Clause]], every: bool) -> bool:
+    """Whether ``pt`` holds every unit (``every``) or one (any alternative of it, in any
+    marks), looking only until the answer is known (``units``: see :func:`cheap_first`)."""
+    by_fold = pt.by_fold
+    found = (any(c.terms[0].folded in by_fold and pt.find(c)[0] for c in alternatives)
+             for alternatives in units)
+    return all(found) if every else any(found)
 
 
 _NO_HITS = ((), ())

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .documents import Documents
-from .matching import Hits, excluded, unit_hits, wanted_terms
+from .matching import Hits, cheap_first, excluded, holds, unit_hits, wanted_terms
 from .query import ParsedQuery
 from .results import Candidate
 from .phrases import most_frequent, phrase_tier, spelling_counts
@@ -92,10 +92,9 @@ class ParagraphRanker:
     def _check(self, q: ParsedQuery, plan: Plan, wanted: frozenset[str], every: bool):
         """A look at a paragraph's text: it holds every query unit (``every``) or one, with
         phrases consecutive, and no excluded phrase."""
+        units = cheap_first(plan.weights.clauses)
+
         def check(d: int) -> bool:
             c = self.documents.candidate(d, wanted)
-            if c is None or excluded(c.pt, q):
-                return False
-            held = sum(1 for alts in unit_hits(c.pt, plan.weights.clauses) if any(f for f, _ in alts))
-            return held == len(q.units) if every else held > 0
+            return c is not None and not excluded(c.pt, q) and holds(c.pt, units, every)
         return check

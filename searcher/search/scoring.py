@@ -79,16 +79,14 @@ class ClauseWeight:
     clause: Clause
     exact: float
     folded: float
+    # Some syllable of the clause must match as typed to count as exact.
+    typed: bool = field(init=False)
+    # Any marks match, the unmarked spelling typed preferred (see QTerm.prefer).
+    prefers: bool = field(init=False)
 
-    @property
-    def typed(self) -> bool:
-        """Some syllable of the clause must match as typed to count as exact."""
-        return any(t.exact for t in self.clause.terms)
-
-    @property
-    def prefers(self) -> bool:
-        """Any marks match, the unmarked spelling typed preferred (see QTerm.prefer)."""
-        return not self.typed and any(t.prefer for t in self.clause.terms)
+    def __post_init__(self) -> None:
+        self.typed = any(t.exact for t in self.clause.terms)
+        self.prefers = not self.typed and any(t.prefer for t in self.clause.terms)
 
     @classmethod
     def of(cls, clause: Clause, df_exact: dict[str, int], df_folded: dict[str, int], n: int,
@@ -177,6 +175,9 @@ def score_hits(hits: Hits, weights: QueryWeights, length: int, avg_len: float,
     score = 0.0
     matched_idf = 0.0
     for alternatives, found in zip(weights.units, hits):
+        if len(found) == 1 and not found[0][0]:  # (most units, in most texts)
+            matches.append(None)
+            continue
         best: UnitMatch | None = None
         for k, (w, (fold_hits, exact_hits)) in enumerate(zip(alternatives, found)):
             if not fold_hits or (best is not None and w.clause.variant is not None
