@@ -1,5 +1,7 @@
 """Other spellings, quickly: MRR@10 of the VietNews titles holding an abbreviation of the
-table (or its expansion) or an i/y syllable, as written and swapped, on one split.
+table (or its expansion) or an i/y syllable, as written and swapped, on one split; and of
+every query in each form (`--sets titles,nodia,abstracts`), to check that a change for
+them leaves the rest as it was.
 
     python scripts/eval_variants.py [--split eval|tune] [--sets abbreviations,iy] [--paragraphs]
                                     [--shared PATH]
@@ -13,7 +15,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from shared_data import SHARED, die
+from shared_data import QUERY_FORMS, SHARED, die, query_sets
 
 import eval_relevance as ev
 
@@ -23,13 +25,13 @@ SWAPS = {"abbreviations": ev.swap_abbreviations, "iy": ev.swap_i_y}
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--split", choices=["eval", "tune"], default="eval")
-    ap.add_argument("--sets", default=",".join(SWAPS), help="sets: " + ", ".join(SWAPS))
+    ap.add_argument("--sets", default=",".join(SWAPS), help="sets: " + ", ".join([*SWAPS, *QUERY_FORMS]))
     ap.add_argument("--paragraphs", action="store_true", help="paragraph hits, not article hits")
     ap.add_argument("--shared", default=str(SHARED), help="the shared data folder")
     args = ap.parse_args()
     sets = [s for s in args.sets.split(",") if s]
-    if not sets or any(s not in SWAPS for s in sets):
-        die(f"--sets takes {', '.join(SWAPS)}")
+    if not sets or any(s not in SWAPS and s not in QUERY_FORMS for s in sets):
+        die(f"--sets takes {', '.join([*SWAPS, *QUERY_FORMS])}")
     _, queries, _, index = ev.prepared_vietnews(Path(args.shared), 500, args.split)
     engine = ev.SearchEngine(index)
 
@@ -38,7 +40,13 @@ def main() -> None:
         found = [h.article for h in hits]
         return found.index(article) + 1 if article in found else None
 
-    for name in sets:
+    hits = "paragraph" if args.paragraphs else "article"
+    for name in (s for s in sets if s in QUERY_FORMS):
+        texts = query_sets(queries)[name]
+        found = [rank(text, q["article"]) for text, q in zip(texts, queries)]
+        mrr = sum(1 / r for r in found if r) / max(len(found), 1)
+        print(f"{name} ({args.split} split, {len(found)} queries, {hits} hits): MRR@10 {mrr:.4f}")
+    for name in (s for s in sets if s in SWAPS):
         swap = SWAPS[name]
         pairs = [(q["title"], swap(q["title"]), q["article"]) for q in queries if swap(q["title"])]
         written = swapped = 0.0
@@ -51,7 +59,7 @@ def main() -> None:
                 moved.append(f"    {a or '-'} -> {b or '-'}  {other}")
         n = max(len(pairs), 1)
         print(f"{name} ({args.split} split, {len(pairs)} titles, "
-              f"{'paragraph' if args.paragraphs else 'article'} hits): MRR@10 as written "
+              f"{hits} hits): MRR@10 as written "
               f"{written / n:.4f}, swapped {swapped / n:.4f}, loss {(written - swapped) / n:.4f}")
         print("\n".join(moved))
 

@@ -44,6 +44,11 @@ def corpus(tmp_path_factory) -> tuple[Path, Path]:
     write_article(folder, "h-lessons", ["Rút ra bài học kinh nghiệm quý", "Nhiều bài học kinh nghiệm",
                                         "Các bài học kinh nghiệm được chia sẻ", "Trao đổi kinh nghiệm"])
     write_article(folder, "i-typo", ["Tổng kết", "Những bài học kinh nghệm từ thực tiễn"])
+    # A short form standing for a run of words found apart in its paragraph too.
+    for name, run in (("j-apart", ""), ("k-short", " THPT")):
+        write_article(folder, name, ["Lịch thi", f"Học sinh{run} thi tốt nghiệp sớm, trung tâm "
+                                                 "văn hóa thông báo lịch học phổ biến"])
+    write_article(folder, "l-written", ["Trường trung học phổ thông mở cửa"])
     index = root / "index"
     s = Searcher(folder, index)
     assert s.run("index").exit_code == 0
@@ -74,6 +79,16 @@ def test_an_expansion_finds_its_abbreviation_below_itself(corpus):
     # Written out, then abbreviated; the words apart are matched too, ranked last.
     assert [(h["article"], h["paragraph"]) for h in data["hits"]] == [
         ("b-written-out", 1), ("a-typed", 1), ("c-apart", 0)]
+
+
+def test_a_short_form_joins_the_words_beside_the_run_it_stands_for(corpus):
+    # The run's words occur apart in both paragraphs; only one writes the run, as THPT,
+    # between the words typed before and after it.
+    s = Searcher(*corpus)
+    query = "học sinh trung học phổ thông thi tốt nghiệp"
+    for mode in ("--articles", "--paragraphs"):
+        found = [a for a, _ in _articles(s, query, mode)]
+        assert found.index("k-short") < found.index("j-apart"), mode
 
 
 def test_the_abbreviation_is_highlighted_where_it_stands_for_the_words(corpus):

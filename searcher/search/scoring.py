@@ -113,6 +113,13 @@ class QueryWeights:
     units: list[list[ClauseWeight]]
     total_idf: float
     clauses: list[list[Clause]]  # each unit's alternatives (see matching.unit_hits)
+    # Per unit, the alternatives standing for a run of units with others (see Clause.span).
+    spanning: list[list[int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.spanning = [[k for k, c in enumerate(alts) if c.span > 1] for alts in self.clauses]
+        if not any(self.spanning):
+            self.spanning = []
 
     @classmethod
     def of(cls, query: ParsedQuery, df_exact: dict[str, int], df_folded: dict[str, int],
@@ -202,6 +209,8 @@ def score_hits(hits: Hits, weights: QueryWeights, length: int, avg_len: float,
             score += best.idf * best.tf * (K1 + 1) / (best.tf + norm)
     # Consecutive query units found consecutive in the text.
     adjacent, adjacent_exact, adjacent_at = adjacency(matches)
+    if weights.spanning:
+        _spanning_adjacency(weights, hits, matches, adjacent, adjacent_exact, adjacent_at)
     for times, a, b in zip(adjacent, matches, matches[1:]):
         if times:
             score += ADJACENT_WEIGHT * min(a.idf, b.idf)
@@ -236,6 +245,29 @@ def adjacency(matches: list[UnitMatch | None]) -> tuple[list[int], list[int], li
 
 
 _NOWHERE: set[int] = set()  # shared: never changed
+
+
+def _spanning_adjacency(weights: QueryWeights, hits: Hits, matches: list[UnitMatch | None],
+                        adjacent: list[int], adjacent_exact: list[int], adjacent_at: list[set[int]]) -> None:
+    """Add to :func:`adjacency` the pairs of units that a short form standing for a run of
+    them (`THPT` for `trung học phổ thông`) makes consecutive, where its units matched the
+    words typed elsewhere in the text: the short form is the run, spelled as written."""
+    for i, (a, b) in enumerate(zip(matches, matches[1:])):
+        if a is None or b is None or not (weights.spanning[i] or weights.spanning[i + 1]):
+            continue
+        ends = {p + a.length for p in a.starts}
+        for k in weights.spanning[i]:
+            n = weights.units[i][k].clause.length
+            ends.update(p + n for p in hits[i][k][0])
+        starts = set(b.starts)
+        for k in weights.spanning[i + 1]:
+            starts.update(hits[i + 1][k][0])
+        joined = ends & starts
+        if len(joined) > adjacent[i]:
+            extra = len(joined) - adjacent[i]
+            adjacent[i] += extra
+            adjacent_exact[i] += extra
+            adjacent_at[i] = joined
 
 
 def short_query(q: ParsedQuery) -> bool:
