@@ -1,6 +1,6 @@
 """Query latency of the working tree beside a committed version, in one process.
 
-    python scripts/bench_search.py [--against REF] [--sets titles,nodia,abstracts]
+    python scripts/bench_search.py [--against REF] [--sets titles,nodia,abstracts,abbreviations,iy]
                                    [--rounds 3] [--cold] [--paragraphs] [--shared PATH]
 
 Both versions of the `searcher` package are loaded side by side (the committed one from
@@ -12,6 +12,8 @@ both alike. Printed per query set: median and p95 of each version, the ratio of 
 the median of the per-query ratios, and how many queries' answers differ (the total,
 and the top 10's articles, or with `--paragraphs` paragraphs: the default `searcher
 search`, not `--articles`, with their scores to 1e-6).
+`abbreviations` and `iy` are the titles holding a table abbreviation (or its expansion) or
+an i/y syllable, with them swapped, as scripts/eval_relevance.py measures them.
 `--cold` forgets each engine's session caches before every query (a session's first query).
 `--facets` has the working tree count facets too, as `searcher search --json` does.
 """
@@ -28,7 +30,10 @@ from pathlib import Path
 
 from shared_data import PROJECT, QUERY_FORMS, SHARED, die, median, percentile, query_sets
 
-SETS = tuple(QUERY_FORMS)
+# Beside the query forms, the titles holding an abbreviation of the table (or its
+# expansion) or an i/y syllable, swapped (see scripts/eval_relevance.py).
+SWAPPED = ("abbreviations", "iy")
+SETS = (*QUERY_FORMS, *SWAPPED)
 
 
 def load_committed(ref: str, folder: Path):
@@ -96,8 +101,11 @@ def main() -> None:
             build_committed_index(Path(tmp), corpus, old_index)
         engines = {args.against: old_search.SearchEngine(old_index), "working tree": SearchEngine(index)}
         texts = query_sets(queries)
+        for name, swap in zip(SWAPPED, (ev.swap_abbreviations, ev.swap_i_y)):
+            texts[name] = [t for t in map(swap, texts["titles"]) if t]
         mode = "paragraphs" if args.paragraphs else "--articles"
-        print(f"VietNews eval sample: 3,000 articles, {len(queries)} queries a set, {mode}, "
+        print(f"VietNews eval sample: 3,000 articles, {len(queries)} queries a set (swapped "
+              f"sets: the titles that have one), {mode}, "
               f"{args.rounds} rounds{', caches forgotten before each query' if args.cold else ''}")
         print_header(args.against, "tree")
         for name in sets:

@@ -135,9 +135,13 @@ def cheap_first(units: Sequence[Sequence[Clause]]) -> list[Sequence[Clause]]:
 def holds(pt: ParagraphTerms, units: Sequence[Sequence[Clause]], every: bool) -> bool:
     """Whether ``pt`` holds every unit (``every``) or one (any alternative of it, in any
     marks), looking only until the answer is known (``units``: see :func:`cheap_first`)."""
-    by_fold = pt.by_fold
-    found = (any(c.terms[0].folded in by_fold and pt.find(c)[0] for c in alternatives)
-             for alternatives in units)
+    folded = pt.folded
+
+    def held(c: Clause) -> bool:
+        if len(c.terms) == 1:  # (a later part of a variant is found where its first part is)
+            return c.terms[0].folded in folded
+        return c.terms[0].folded in pt.by_fold and bool(pt.find(c)[0])
+    found = (any(map(held, alternatives)) for alternatives in units)
     return all(found) if every else any(found)
 
 
