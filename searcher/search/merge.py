@@ -16,8 +16,9 @@ one document is taken here, over all of them:
    query's words (suggestions learn from them) and count facets.
 
 When posting lists alone tell what matches (no phrase to check), each part gives its best
-of stage one for either choice of step 2 with its counts, and step 3 costs no round; parts
-a round costs messages to (:attr:`Parts.distant`) also add the common words to that best
+of stage one for either choice of step 2 with its counts; else it gives it with its check
+of the text, for the choice checked. Either way step 3 costs no round of its own; parts a
+round costs messages to (:attr:`Parts.distant`) also add the common words to that best
 ahead, for articles.
 
 Ties break on article ids and, within an article, document order, never on document
@@ -156,24 +157,29 @@ def rank(parts: Parts, token: str, q: ParsedQuery, need: int, articles: bool, so
     ``need`` candidates, ranked."""
     text = any(o.text for o in opened)
     limit = VERIFY_ARTICLES if articles else VERIFY_LIMIT
-    every = short_query(q)
-    total, exact = 0, True
-    if every:
-        total, exact = _settle(parts, token, opened, True, text, limit)
-        every = total > 0 or not exact
-    if not every:
-        total, exact = _settle(parts, token, opened, False, text, limit)
     relevance = sort == "relevance"
     k = _stage_one_cut(articles, sort, need)
+    every = short_query(q)
+    total, exact, verified = 0, True, None
+    if every:
+        total, exact, verified = _settle(parts, token, opened, True, text, limit, k)
+        every = total > 0 or not exact
+    if not every:
+        total, exact, verified = _settle(parts, token, opened, False, text, limit, k)
     if all(o.best is not None for o in opened):  # each part gave it with its opening
         top = _cut([o.best[every] for o in opened], k, relevance)
+    elif verified is not None:  # each gave it with its check of the text
+        top = _cut([best for best, _ in verified], k, relevance)
     else:
         top = _cut(parts.call("best", [(token, every, k)] * len(parts)), k, relevance)
     if articles and relevance:
         if any(o.common for o in opened):
-            if all(o.boosted is not None for o in opened):  # each part added them ahead
+            ahead = ([o.boosted[every] for o in opened] if all(o.boosted is not None for o in opened)
+                     else [b for _, b in verified] if verified and all(b is not None for _, b in verified)
+                     else None)
+            if ahead is not None:  # each part added them ahead
                 chosen = [set(keys) for keys in _split(top, parts)]
-                boosted = [[e for e in o.boosted[every] if e[1] in keys] for o, keys in zip(opened, chosen)]
+                boosted = [[e for e in mine if e[1] in keys] for mine, keys in zip(ahead, chosen)]
             else:
                 boosted = parts.call("add_common_words", [(token, every, keys) for keys in _split(top, parts)])
             top = _cut(boosted, k, True)
@@ -195,19 +201,22 @@ def rank(parts: Parts, token: str, q: ParsedQuery, need: int, articles: bool, so
 
 
 def _settle(parts: Parts, token: str, opened: list[Opening], every: bool, text: bool,
-            limit: int) -> tuple[int, bool]:
+            limit: int, k: int) -> tuple[int, bool, list | None]:
     """How many keys match (holding every unit, if ``every``) and whether that count is
     exact: without text to check, what the index holds; else each checked, or past
-    ``limit`` in all an evenly spread sample of about ``limit``."""
+    ``limit`` in all an evenly spread sample of about ``limit``. When the text was checked,
+    also each part's ``k`` best that match and, for distant parts, those with their common
+    words added (see :meth:`~.shard.ShardSearch.verify`), else None."""
     n = sum(o.every if every else o.anything for o in opened)
     if not text or not n:
-        return n, True
+        return n, True, None
     fraction = None if n <= limit else limit / n
-    got = parts.call("verify", [(token, every, fraction)] * len(parts))
+    got = parts.call("verify", [(token, every, fraction, k, parts.distant)] * len(parts))
+    verified = [(best, boosted) for *_, best, boosted in got]
     if fraction is None:
-        return sum(kept for kept, _, _ in got), True
+        return sum(g[0] for g in got), True, verified
     passed, size = sum(g[1] for g in got), sum(g[2] for g in got)
-    return round(n * passed / max(size, 1)), False
+    return round(n * passed / max(size, 1)), False, verified
 
 
 def _cut(replies: list[list], k: int, descending: bool) -> list[tuple[int, object]]:

@@ -148,9 +148,20 @@ class ShardSearch:
                                    if opening.common else best for every, best in opening.best.items()}
         return opening
 
-    def verify(self, token: str, every: bool, fraction: float | None) -> tuple[int, int, int]:
-        """Check the candidates' text (see :meth:`.retrieval.Pool.verify`)."""
-        return self._queries[token].pool.verify(every, fraction)
+    def verify(self, token: str, every: bool, fraction: float | None, k: int,
+               ahead: bool = False) -> tuple[int, int, int, list, list | None]:
+        """Check the candidates' text (see :meth:`.retrieval.Pool.verify`); then, as the
+        merge asks next when this ``every`` is its choice, the ``k`` best that match (see
+        :meth:`best`) and, with ``ahead``, for articles by relevance, those with their common
+        words added (as :meth:`start` does), else None."""
+        st = self._queries[token]
+        kept, passed, size = st.pool.verify(every, fraction)
+        best = self.best(token, every, k)
+        boosted = None
+        if ahead and st.articles and st.order is None:
+            boosted = (self.add_common_words(token, every, [key for _, key in best])
+                       if st.aplan and st.aplan.common else best)
+        return kept, passed, size, best, boosted
 
     def best(self, token: str, every: bool, k: int) -> list[tuple[tuple, object]]:
         """The ``k`` best keys that match (holding every unit, if ``every``), each with its
