@@ -9,7 +9,8 @@ loopback, started here. Three measurements, each skipped with its option at 0:
 
 * build (`--build N`): N VNTC articles (the fixed shuffle of scripts/shared_data.py) built
   from scratch as `--shards` shards on a cluster of 1 worker, then of 2, `--repeat` times
-  (alternating which goes first); articles a second, and the ratio of the medians. Beside them, the same build without a cluster (local worker processes).
+  (alternating which goes first); articles a second, and the ratio of the medians. Beside
+  them, the same build without a cluster (local worker processes).
 * latency (`--latency N`): the VietNews eval sample of N articles (scripts/eval_relevance.py
   builds and caches it), the first `--queries` titles, unmarked titles and abstracts, in
   both result modes, answered by the single index, by `--shards` shards in this process and

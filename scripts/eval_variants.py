@@ -41,8 +41,9 @@ def main() -> None:
         return found.index(article) + 1 if article in found else None
 
     hits = "paragraph" if args.paragraphs else "article"
+    forms = query_sets(queries)
     for name in (s for s in sets if s in QUERY_FORMS):
-        texts = query_sets(queries)[name]
+        texts = forms[name]
         found = [rank(text, q["article"]) for text, q in zip(texts, queries)]
         mrr = sum(1 / r for r in found if r) / max(len(found), 1)
         print(f"{name} ({args.split} split, {len(found)} queries, {hits} hits): MRR@10 {mrr:.4f}")

@@ -174,10 +174,12 @@ def rank(parts: Parts, token: str, q: ParsedQuery, need: int, articles: bool, so
         top = _cut(parts.call("best", [(token, every, k)] * len(parts)), k, relevance)
     if articles and relevance:
         if any(o.common for o in opened):
-            ahead = ([o.boosted[every] for o in opened] if all(o.boosted is not None for o in opened)
-                     else [b for _, b in verified] if verified and all(b is not None for _, b in verified)
-                     else None)
-            if ahead is not None:  # each part added them ahead
+            ahead = None  # each part's best with the common words added, if it gave them
+            if all(o.boosted is not None for o in opened):
+                ahead = [o.boosted[every] for o in opened]
+            elif verified and all(b is not None for _, b in verified):
+                ahead = [b for _, b in verified]
+            if ahead is not None:
                 chosen = [set(keys) for keys in _split(top, parts)]
                 boosted = [[e for e in mine if e[1] in keys] for mine, keys in zip(ahead, chosen)]
             else:

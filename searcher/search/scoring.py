@@ -113,8 +113,9 @@ class QueryWeights:
     units: list[list[ClauseWeight]]
     total_idf: float
     clauses: list[list[Clause]]  # each unit's alternatives (see matching.unit_hits)
-    # Per unit, the alternatives standing for a run of units with others (see Clause.span).
-    spanning: list[list[int]] = field(default_factory=list)
+    # Per unit, the alternatives standing for a run of units with others (see Clause.span);
+    # empty when no unit has one.
+    spanning: list[list[int]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.spanning = [[k for k, c in enumerate(alts) if c.span > 1] for alts in self.clauses]
@@ -264,9 +265,8 @@ def _spanning_adjacency(weights: QueryWeights, hits: Hits, matches: list[UnitMat
             starts.update(hits[i + 1][k][0])
         joined = ends & starts
         if len(joined) > adjacent[i]:
-            extra = len(joined) - adjacent[i]
-            adjacent[i] += extra
-            adjacent_exact[i] += extra
+            adjacent_exact[i] += len(joined) - adjacent[i]
+            adjacent[i] = len(joined)
             adjacent_at[i] = joined
 
 

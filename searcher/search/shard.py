@@ -144,8 +144,8 @@ class ShardSearch:
             choices = (True, False) if short_query(q) else (False,)
             opening.best = {every: self.best(token, every, k) for every in choices}
             if ahead and articles and order is None:
-                opening.boosted = {every: self.add_common_words(token, every, [key for _, key in best])
-                                   if opening.common else best for every, best in opening.best.items()}
+                opening.boosted = {every: self._boosted(token, every, best)
+                                   for every, best in opening.best.items()}
         return opening
 
     def verify(self, token: str, every: bool, fraction: float | None, k: int,
@@ -157,10 +157,7 @@ class ShardSearch:
         st = self._queries[token]
         kept, passed, size = st.pool.verify(every, fraction)
         best = self.best(token, every, k)
-        boosted = None
-        if ahead and st.articles and st.order is None:
-            boosted = (self.add_common_words(token, every, [key for _, key in best])
-                       if st.aplan and st.aplan.common else best)
+        boosted = self._boosted(token, every, best) if ahead and st.articles and st.order is None else None
         return kept, passed, size, best, boosted
 
     def best(self, token: str, every: bool, k: int) -> list[tuple[tuple, object]]:
@@ -176,6 +173,14 @@ class ShardSearch:
         found = best_scored(scores, k, tie)
         st.stage_one[every] = dict(found)
         return [((score, tie(key)), key) for key, score in found]
+
+    def _boosted(self, token: str, every: bool, best: list[tuple[tuple, str]]) -> list[tuple[tuple, str]]:
+        """Articles: ``best`` (of :meth:`best`) with the query's common words added, when it
+        has any (the work of :meth:`add_common_words` done ahead)."""
+        aplan = self._queries[token].aplan
+        if aplan and aplan.common:
+            return self.add_common_words(token, every, [key for _, key in best])
+        return best
 
     def add_common_words(self, token: str, every: bool, keys: list[str]) -> list[tuple[tuple, str]]:
         """Articles: the stage-one scores of ``keys`` with what the query's common words
