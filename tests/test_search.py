@@ -241,6 +241,27 @@ def test_articles_rank_consecutive_query_words_above_scattered_ones(tmp_path):
         assert [h["article"] for h in hits][:2] == ["together", "scattered"], query
 
 
+def test_a_long_query_counts_a_phrase_only_where_its_words_are_consecutive(tmp_path):
+    """A long query matches by any unit: a one-syllable word proves a match by the index
+    alone, but a phrase's syllables held apart do not match, and the total does not count
+    them; nor what holds an excluded phrase."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "together.txt").write_text("Tin\nLực lượng an ninh đã có mặt.\n", encoding="utf-8")
+    (corpus / "apart.txt").write_text("Tin\nNinh Bình vẫn an toàn.\n", encoding="utf-8")
+    (corpus / "word.txt").write_text("Tin\nNgười dân đi bầu cử.\n", encoding="utf-8")
+    s = Searcher(corpus, tmp_path / "index")
+    assert s.run("index").exit_code == 0
+    query = ('"an ninh"', "bầu", "quốc", "hội", "khóa", "mới", "tháng")
+    for extra in ((), ("--articles",)):
+        data = s.json(*query, extra=extra)
+        assert sorted(h["article"] for h in data["hits"]) == ["together", "word"], extra
+        assert data["total"] == 2, extra
+        # An excluded phrase is looked for in the text of what the index proves.
+        data = s.json("bầu", "quốc", "hội", "khóa", "mới", "tháng", "Bình", '-"đi bầu"', extra=extra)
+        assert [h["article"] for h in data["hits"]] == ["apart"] and data["total"] == 1, extra
+
+
 def test_query_traits_are_capitalized_words_and_numbers():
     """Names: words typed capitalized, except a headline's first word unless the second is
     capitalized too; numbers: words holding a digit."""
@@ -462,3 +483,38 @@ def test_a_stale_vocabulary_file_is_not_used(seed_index, tmp_path):
     update_index(corpus, store)
     with SearchEngine(copy) as engine:
         assert "nghiem" in engine.lexicon.folded_vocabulary()
+
+
+@pytest.mark.parametrize("level", ["p", "a"])
+def test_what_the_index_lists_for_a_document_is_what_its_text_holds(seed_index, level):
+    """The folded syllables the index lists for each paragraph (and article) document are
+    those stage two finds in its stored text, split again: so the posting lists can prove a
+    one-syllable match without the text being read (see retrieval.Plan.proven)."""
+    from searcher.index import ARTICLE_DOC, PARAGRAPH_DOC, SYLLABLE_FIELDS
+
+    _, index = seed_index
+    with SearchEngine(index) as engine:
+        docs, reader, pr = engine.documents, engine.documents.reader, engine.postings
+        exact_field, folded_field = SYLLABLE_FIELDS[level]
+        listed: dict[int, set[str]] = {}
+        for field, fold in ((exact_field, fold_term), (folded_field, str)):
+            for term in reader.field_terms(field):
+                for d in pr.docs(field, term):
+                    listed.setdefault(d, set()).add(fold(term))
+        articles = set(pr.docs("kind", ARTICLE_DOC))
+        checked = 0
+        for d in range(reader.doc_count_all()):
+            if (d in articles) != (level == "a"):
+                continue
+            if level == "p":
+                got = docs.paragraph(d)
+                if got is None:
+                    continue
+                text = set(got[3])
+            else:
+                text = set(docs.article(pr.article_of(d), None).folded)
+            text.discard("")
+            assert listed.get(d, set()) == text, d
+            checked += 1
+        kind = ARTICLE_DOC if level == "a" else PARAGRAPH_DOC
+        assert checked == len(pr.docs("kind", kind)) > 0

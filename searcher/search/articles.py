@@ -184,7 +184,10 @@ class ArticleRanker:
             holding = [a for a, d in article_docs.items() if d in held]
         check = ((lambda every: self._check(q, plan, wanted_terms, every)) if needs_text(q)
                  else None)
-        return Pool(scores, holding, check, str), aplan, article_docs
+        # An article document proves a unit for the whole article, not for some paragraphs.
+        proof = aplan.proven if plan.allowed is None else None
+        return Pool(scores, holding, check, str,
+                    (lambda a: article_docs.get(a) in proof) if proof else None), aplan, article_docs
 
     def _check(self, q: ParsedQuery, plan: Plan, wanted: frozenset[str], every: bool):
         """A look at an article's text: it holds every query unit (``every``) or one, with

@@ -68,7 +68,8 @@ class ParagraphRanker:
                    if short_query(q) else [])
         wanted = wanted_terms(q)
         check = (lambda every: self._check(q, plan, wanted, every)) if needs_text(q) else None
-        return Pool(scores, holding, check, self.documents.postings.article_of)
+        return Pool(scores, holding, check, self.documents.postings.article_of,
+                    plan.proven.__contains__ if plan.proven else None)
 
     def stage_two(self, q: ParsedQuery, plan: Plan, docs: list[int], every: bool) -> list[Candidate]:
         """The paragraphs ``docs`` (the best of stage one, in its order) scored on their

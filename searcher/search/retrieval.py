@@ -63,6 +63,11 @@ class Plan:
     df_exact: dict[str, int]  # document frequencies of the query's terms, as typed...
     df_folded: dict[str, int]  # ...and folded
     together: frozenset[int] | None = None  # paragraphs holding a short query as one run
+    # Documents the index shows to hold some unit by a one-syllable alternative, for a
+    # query whose matches are looked at in the text (see needs_text): a look at theirs
+    # could only confirm that they hold one (see Pool.verify). Empty when an excluded
+    # phrase must be looked for in every text anyway.
+    proven: set[int] = field(default_factory=set)
 
 
 def holding_every_unit(plan: Plan, q: ParsedQuery, retriever: "Retriever", level: str,
@@ -121,6 +126,9 @@ class Pool:
     holding: list
     check: Callable[[bool], Callable[[object], bool]] | None
     group: Callable[[object], str]  # the article of a key
+    # Whether the index shows a key to hold one unit (see Plan.proven): matching by any
+    # unit, its text need not be looked at.
+    proven: Callable[[object], bool] | None = None
     kept: dict = field(default_factory=dict)  # every -> the keys that match
 
     def candidates(self, every: bool) -> list:
@@ -132,6 +140,11 @@ class Pool:
         Returns how many are kept, how many of the sample pass, and the sample's size."""
         keys = self.candidates(every)
         check = self.check(every) if self.check else bool
+        if not every and self.proven is not None:
+            text_check, proven = check, self.proven
+
+            def check(k) -> bool:
+                return proven(k) or text_check(k)
         if fraction is None:
             kept = [k for k in keys if check(k)]
             self.kept[every] = kept
@@ -343,6 +356,8 @@ class Retriever:
         use = distinctive or list(range(len(q.units)))
 
         units: list[dict[int, float]] = []
+        proven: set[int] = set()
+        prove = needs_text(q) and not any(len(c.terms) > 1 for c in q.excluded)
         for i in (use if with_docs else ()):
             alternatives = weights.units[i]
             if len(alternatives) == 1:  # the common case, at C speed (exact docs are among docs)
@@ -354,10 +369,14 @@ class Retriever:
                     unit_docs = dict.fromkeys(docs, FOLD_WEIGHT * w.folded)
                     unit_docs.update(dict.fromkeys(exact, w.exact))
                 units.append(unit_docs)
+                if prove and len(w.clause.terms) == 1:
+                    proven.update(docs)
                 continue
             unit_docs = {}
             for w in alternatives:
                 exact, docs = self._unit_sets(w.clause, level, df_folded, common)
+                if prove and len(w.clause.terms) == 1:
+                    proven.update(docs)
                 for d in docs:
                     v = w.exact if exact is None or d in exact else FOLD_WEIGHT * w.folded
                     if v > unit_docs.get(d, 0.0):
@@ -377,4 +396,4 @@ class Retriever:
             compound_docs.update(again)
         return Plan(weights, units, compound_docs, dropped, allowed,
                     [i for i in range(len(q.units)) if i not in use], use, df_exact, df_folded,
-                    self.together(q) if with_docs else None)
+                    self.together(q) if with_docs else None, proven)
