@@ -66,7 +66,7 @@ class ArticleRanker:
         for k in by_count[groups[0]]:
             p = art.paragraph(k, s.id, wanted)
             start = art.starts[k]
-            score_paragraph(p, plan, self.stats.avg_len, hits_within(s.hits, start, start + len(p.pt), plan.weights.clauses))
+            score_paragraph(p, plan, self.stats.avg_len, hits_within(s.hits, start, start + len(p.pt), plan.weights.shifts))
             shown.append(p)
         shown.sort(key=lambda p: (-p.tier, -p.score))  # stable: earlier paragraphs first on ties
         for n in groups[1:]:
@@ -75,7 +75,7 @@ class ArticleRanker:
             for k in by_count[n][:OTHERS_SHOWN + 1 - len(shown)]:
                 p = art.paragraph(k, s.id, wanted)
                 start = art.starts[k]
-                p.matches = hit_matches(hits_within(s.hits, start, start + len(p.pt), plan.weights.clauses), plan.weights)
+                p.matches = hit_matches(hits_within(s.hits, start, start + len(p.pt), plan.weights.shifts), plan.weights)
                 shown.append(p)
         best = shown[0]
         best.others = sorted(shown[1:OTHERS_SHOWN + 1], key=lambda p: p.para)
@@ -107,7 +107,7 @@ class ArticleRanker:
                 continue
             lead_end = art.length(0) if art.paras[0][1] == 0 else 0
             length = len(whole) - (len(art.paras) - 1)
-            holding = paragraphs_holding(hits, art.paragraph_at, plan.weights.clauses)
+            holding = paragraphs_holding(hits, art.paragraph_at, plan.weights.shifts)
             features = article_evidence(scored, aplan.weights, pairs, length, avg_article, lead_end,
                                         holding, len(art.starts), stage_one, traits)
             tier, spellings = phrase_tier(scored, plan.weights, whole)

@@ -148,19 +148,23 @@ def holds(pt: ParagraphTerms, units: Sequence[Sequence[Clause]], every: bool) ->
 _NO_HITS = ((), ())
 
 
-def _shifts(units: Sequence[Sequence[Clause]]) -> list[list[int]]:
-    """How far after its match each alternative's hits are (see Clause.part)."""
+def hit_shifts(units: Sequence[Sequence[Clause]]) -> list[list[int]]:
+    """How far after its match each alternative's hits are (see Clause.part): what
+    :func:`hits_within` and :func:`paragraphs_holding` take, worked out once a query."""
     return [[len(c.terms) if c.part else 0 for c in alternatives] for alternatives in units]
 
 
-def hits_within(hits: Hits, start: int, end: int, units: Sequence[Sequence[Clause]]) -> Hits:
+def hits_within(hits: Hits, start: int, end: int, shifts: Sequence[Sequence[int]]) -> Hits:
     """The hits in positions [start, end) of a joined text (an article's paragraphs in one
     sequence, an empty syllable between two), counted from ``start``: a paragraph's hits
-    without matching it again (``units``: the clauses they are of)."""
+    without matching it again (``shifts``: see :func:`hit_shifts`)."""
     out: Hits = []
-    for alternatives, shifts in zip(hits, _shifts(units)):
+    for alternatives, unit_shifts in zip(hits, shifts):
         row = []
-        for (fold_hits, exact_hits), shift in zip(alternatives, shifts):
+        for (fold_hits, exact_hits), shift in zip(alternatives, unit_shifts):
+            if not fold_hits:
+                row.append(_NO_HITS)
+                continue
             lo = bisect_left(fold_hits, start + shift)
             hi = bisect_left(fold_hits, end + shift, lo)
             if lo == hi:
@@ -177,18 +181,18 @@ def hits_within(hits: Hits, start: int, end: int, units: Sequence[Sequence[Claus
 
 
 def paragraphs_holding(hits: Hits, paragraph_at: Sequence[int],
-                       units: Sequence[Sequence[Clause]]) -> list[set[int]]:
+                       shifts: Sequence[Sequence[int]]) -> list[set[int]]:
     """For each query unit, the paragraphs of a joined text (``paragraph_at``: the
-    paragraph of each position) that hold it (``units``: the clauses of the hits)."""
+    paragraph of each position) that hold it (``shifts``: see :func:`hit_shifts`)."""
     at = paragraph_at.__getitem__
     out = []
-    for alternatives, shifts in zip(hits, _shifts(units)):
+    for alternatives, unit_shifts in zip(hits, shifts):
         if len(alternatives) == 1:
             out.append(set(map(at, alternatives[0][0])))
         else:
             out.append(set(map(at, chain.from_iterable(
                 (p - shift for p in fold_hits) if shift else fold_hits
-                for (fold_hits, _), shift in zip(alternatives, shifts)))))
+                for (fold_hits, _), shift in zip(alternatives, unit_shifts) if fold_hits))))
     return out
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from itertools import takewhile
 from typing import Callable
 
-from .matching import Hits
+from .matching import Hits, hit_shifts
 from .query import ABBREVIATION, I_Y, TYPO, Clause, ParsedQuery
 
 # Tuned on the relevance sets with scripts/eval_relevance.py.
@@ -116,8 +116,10 @@ class QueryWeights:
     # Per unit, the alternatives standing for a run of units with others (see Clause.span);
     # empty when no unit has one.
     spanning: list[list[int]] = field(init=False)
+    shifts: list[list[int]] = field(init=False)  # see matching.hit_shifts
 
     def __post_init__(self) -> None:
+        self.shifts = hit_shifts(self.clauses)
         self.spanning = [[k for k, c in enumerate(alts) if c.span > 1] for alts in self.clauses]
         if not any(self.spanning):
             self.spanning = []
