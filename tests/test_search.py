@@ -241,25 +241,39 @@ def test_articles_rank_consecutive_query_words_above_scattered_ones(tmp_path):
         assert [h["article"] for h in hits][:2] == ["together", "scattered"], query
 
 
-def test_a_long_query_counts_a_phrase_only_where_its_words_are_consecutive(tmp_path):
+@pytest.mark.parametrize("articles", [False, True])
+def test_a_long_query_counts_a_phrase_only_where_its_words_are_consecutive(tmp_path, monkeypatch, articles):
     """A long query matches by any unit: a one-syllable word proves a match by the index
     alone, but a phrase's syllables held apart do not match, and the total does not count
-    them; nor what holds an excluded phrase."""
+    them, nor what holds an excluded phrase. The count is exact while the texts to look at
+    (those the index does not prove) are within the limit, whatever the others number."""
+    from searcher.search import merge
+
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "together.txt").write_text("Tin\nLực lượng an ninh đã có mặt.\n", encoding="utf-8")
-    (corpus / "apart.txt").write_text("Tin\nNinh Bình vẫn an toàn.\n", encoding="utf-8")
-    (corpus / "word.txt").write_text("Tin\nNgười dân đi bầu cử.\n", encoding="utf-8")
+    texts = {"together": "Lực lượng an ninh đã có mặt.", "apart": "Ninh Bình vẫn an toàn.",
+             "apart2": "An Giang và Ninh Thuận.", "apart3": "Ninh Bình an cư lạc nghiệp.",
+             "word": "Người dân đi bầu cử.", "word2": "Cử tri đi bầu.", "word3": "Ngày bầu cử sắp tới."}
+    for name, text in texts.items():
+        (corpus / f"{name}.txt").write_text(f"Tin\n{text}\n", encoding="utf-8")
     s = Searcher(corpus, tmp_path / "index")
     assert s.run("index").exit_code == 0
     query = ('"an ninh"', "bầu", "quốc", "hội", "khóa", "mới", "tháng")
-    for extra in ((), ("--articles",)):
-        data = s.json(*query, extra=extra)
-        assert sorted(h["article"] for h in data["hits"]) == ["together", "word"], extra
-        assert data["total"] == 2, extra
-        # An excluded phrase is looked for in the text of what the index proves.
-        data = s.json("bầu", "quốc", "hội", "khóa", "mới", "tháng", "Bình", '-"đi bầu"', extra=extra)
-        assert [h["article"] for h in data["hits"]] == ["apart"] and data["total"] == 1, extra
+    extra = ("--articles",) if articles else ("--paragraphs",)
+    limit = "VERIFY_ARTICLES" if articles else "VERIFY_LIMIT"
+    # Seven may match; three are proven by `bầu`; four have the phrase's syllables to look at.
+    monkeypatch.setattr(merge, limit, 4)
+    data = s.json(*query, extra=extra)
+    assert sorted(h["article"] for h in data["hits"]) == ["together", "word", "word2", "word3"]
+    assert data["total"] == 4 and "total_exact" not in data  # (only an estimate says so)
+    monkeypatch.setattr(merge, limit, 3)  # a sample of the four, the three proven counted
+    data = s.json(*query, extra=extra)
+    assert data.get("total_exact") is False and 3 <= data["total"] <= 7, data
+    # An excluded phrase is looked for in the text of what the index proves.
+    monkeypatch.setattr(merge, limit, 5)
+    data = s.json("bầu", "quốc", "hội", "khóa", "mới", "tháng", "Bình", '-"đi bầu"', extra=extra)
+    assert sorted(h["article"] for h in data["hits"]) == ["apart", "apart3", "word3"]
+    assert data["total"] == 3 and "total_exact" not in data
 
 
 def test_query_traits_are_capitalized_words_and_numbers():

@@ -205,20 +205,22 @@ def rank(parts: Parts, token: str, q: ParsedQuery, need: int, articles: bool, so
 def _settle(parts: Parts, token: str, opened: list[Opening], every: bool, text: bool,
             limit: int, k: int) -> tuple[int, bool, list | None]:
     """How many keys match (holding every unit, if ``every``) and whether that count is
-    exact: without text to check, what the index holds; else each checked, or past
-    ``limit`` in all an evenly spread sample of about ``limit``. When the text was checked,
+    exact: without text to check, what the index holds; else each checked (matching by any
+    unit, those the index does not show to match: see :meth:`~.retrieval.Pool.unproven`),
+    or past ``limit`` of those in all an evenly spread sample of about ``limit``. When the text was checked,
     also each part's ``k`` best that match and, for distant parts, those with their common
     words added (see :meth:`~.shard.ShardSearch.verify`), else None."""
     n = sum(o.every if every else o.anything for o in opened)
     if not text or not n:
         return n, True, None
-    fraction = None if n <= limit else limit / n
+    unsure = n if every else sum(o.unproven for o in opened)  # what the text must tell
+    fraction = None if unsure <= limit else limit / unsure
     got = parts.call("verify", [(token, every, fraction, k, parts.distant)] * len(parts))
     verified = [(best, boosted) for *_, best, boosted in got]
     if fraction is None:
         return sum(g[0] for g in got), True, verified
     passed, size = sum(g[1] for g in got), sum(g[2] for g in got)
-    return round(n * passed / max(size, 1)), False, verified
+    return n - unsure + round(unsure * passed / max(size, 1)), False, verified
 
 
 def _cut(replies: list[list], k: int, descending: bool) -> list[tuple[int, object]]:

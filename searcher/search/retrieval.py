@@ -134,22 +134,28 @@ class Pool:
     def candidates(self, every: bool) -> list:
         return self.holding if every else list(self.scores)
 
+    def unproven(self) -> int:
+        """How many of the keys that may match (by any unit) the index does not show to
+        match (see :attr:`proven`): those whose text must be looked at."""
+        keys = self.candidates(False)
+        proven = self.proven
+        return len(keys) if proven is None else len(keys) - sum(map(proven, keys))
+
     def verify(self, every: bool, fraction: float | None) -> tuple[int, int, int]:
-        """Check the text of the candidates: all of them when ``fraction`` is None (they
-        are kept if they pass), else a sample of that fraction (all are kept unchecked).
-        Returns how many are kept, how many of the sample pass, and the sample's size."""
+        """Check the text of the candidates (matching by any unit: those not proven to
+        match, see :meth:`unproven`): all of them when ``fraction`` is None (they are kept
+        if they pass), else a sample of that fraction (all are kept unchecked). Returns how
+        many are kept, how many of the sample pass, and the sample's size."""
         keys = self.candidates(every)
         check = self.check(every) if self.check else bool
-        if not every and self.proven is not None:
-            text_check, proven = check, self.proven
-
-            def check(k) -> bool:
-                return proven(k) or text_check(k)
+        proven = None if every else self.proven
         if fraction is None:
-            kept = [k for k in keys if check(k)]
+            kept = [k for k in keys if check(k)] if proven is None else [
+                k for k in keys if proven(k) or check(k)]
             self.kept[every] = kept
             return len(kept), 0, 0
-        picked = sampled(keys, fraction, self.group)
+        unsure = keys if proven is None else [k for k in keys if not proven(k)]
+        picked = sampled(unsure, fraction, self.group)
         self.kept[every] = keys
         return len(keys), sum(1 for k in picked if check(k)), len(picked)
 

@@ -37,6 +37,7 @@ class Opening:
     filtered: list | None = None  # a query of filters only: (article, paragraph, key), in order
     best: dict | None = None  # every -> :meth:`ShardSearch.best`, when no text is to check
     boosted: dict | None = None  # every -> :meth:`ShardSearch.add_common_words` of that best
+    unproven: int = 0  # of ``anything``, those the index does not prove (see Pool.unproven)
 
 
 @dataclass
@@ -140,6 +141,8 @@ class ShardSearch:
         self._keep(token, st)
         opening = Opening(len(st.pool.holding), len(st.pool.scores), st.pool.check is not None,
                           bool(st.aplan and st.aplan.common))
+        if opening.text:
+            opening.unproven = st.pool.unproven()
         if st.pool.check is None:
             choices = (True, False) if short_query(q) else (False,)
             opening.best = {every: self.best(token, every, k) for every in choices}
