@@ -10,8 +10,8 @@ schema opens its own index of the same sample, built by that version beside it. 
 alternating which goes first, `--rounds` times, so that the machine's drifting speed hits
 both alike. Printed per query set: median and p95 of each version, the ratio of medians and
 the median of the per-query ratios, and how many queries' answers differ (the total,
-and the top 10's articles, or with `--paragraphs` paragraphs: the default `searcher
-search`, not `--articles`, with their scores to 1e-6).
+and the top 10's articles, or with `--paragraphs` their paragraphs, with their scores
+to 1e-6), and how many queries' totals each version gives as an estimate.
 `abbreviations` and `iy` are the titles holding a table abbreviation (or its expansion) or
 an i/y syllable, with them swapped, as scripts/eval_relevance.py measures them.
 `--cold` forgets each engine's session caches before every query (a session's first query).
@@ -116,7 +116,7 @@ def main() -> None:
 def print_header(old: str, new: str) -> None:
     """The column names of :func:`run_set`'s rows, ``old`` and ``new`` the engines' labels."""
     print(f"  {'set':<11}{old + ' median':>18}{'p95':>8}{new + ' median':>14}{'p95':>8}"
-          f"{'ratio':>8}{'per-query':>11}{'differ':>8}")
+          f"{'ratio':>8}{'per-query':>11}{'differ':>8}{'estimated':>11}")
 
 
 def run_set(name: str, texts: list[str], engines: dict, rounds: int, cold: bool, articles: bool,
@@ -124,12 +124,14 @@ def run_set(name: str, texts: list[str], engines: dict, rounds: int, cold: bool,
     labels = list(engines)
     times = {label: [[] for _ in texts] for label in labels}
     answers = {label: [] for label in labels}
+    estimated = dict.fromkeys(labels, 0)  # queries whose total is an estimate
     for label in labels:  # warm both alike (unless --cold), and keep the answers
         engine = engines[label]
         engine.clear_caches()
         for text in texts:
             r = engine.search(text, limit=10, articles=articles, suggest=False, **extra.get(label, {}))
             answers[label].append((r.total, [(h.article, h.paragraph, round(h.score, 6)) for h in r.hits]))
+            estimated[label] += not r.total_exact
     for round_ in range(rounds):
         for i, text in enumerate(texts):
             order = labels if (i + round_) % 2 == 0 else labels[::-1]
@@ -146,7 +148,7 @@ def run_set(name: str, texts: list[str], engines: dict, rounds: int, cold: bool,
     differ = sum(a != b for a, b in zip(*answers.values()))
     print(f"  {name:<11}{median(old):>18.1f}{percentile(old, 0.95):>8.1f}{median(new):>14.1f}"
           f"{percentile(new, 0.95):>8.1f}{median(new) / median(old):>8.2f}{median(ratios):>11.2f}"
-          f"{differ:>8}")
+          f"{differ:>8}{' -> '.join(map(str, estimated.values())):>11}")
 
 
 if __name__ == "__main__":
