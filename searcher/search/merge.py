@@ -40,6 +40,9 @@ from .scoring import rank_key, short_query
 from .shard import Opening, Ranked
 from .suggest import AccentCounts
 
+# Past the limit, a query matching by any unit looks at this share of it: its sample is
+# of the texts the index does not prove only, and the proven are counted as they are.
+PROVEN_SAMPLE = 4
 EVIDENCE = 50  # best candidates whose spellings suggestions learn from
 
 
@@ -214,7 +217,7 @@ def _settle(parts: Parts, token: str, opened: list[Opening], every: bool, text: 
     if not text or not n:
         return n, True, None
     unsure = n if every else sum(o.unproven for o in opened)  # what the text must tell
-    fraction = None if unsure <= limit else limit / unsure
+    fraction = None if unsure <= limit else limit / unsure / (1 if every else PROVEN_SAMPLE)
     got = parts.call("verify", [(token, every, fraction, k, parts.distant)] * len(parts))
     verified = [(best, boosted) for *_, best, boosted in got]
     if fraction is None:
