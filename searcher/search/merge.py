@@ -210,8 +210,8 @@ def _settle(parts: Parts, token: str, opened: list[Opening], every: bool, text: 
     """How many keys match (holding every unit, if ``every``) and whether that count is
     exact: without text to check, what the index holds; else each checked (matching by any
     unit, those the index does not show to match: see :meth:`~.retrieval.Pool.unproven`),
-    or past ``limit`` of those in all an evenly spread sample of about ``limit``. When the text was checked,
-    also each part's ``k`` best that match and, for distant parts, those with their common
+    or past ``limit`` of those in all an evenly spread sample of about ``limit`` (matching
+    by any unit, ``limit / PROVEN_SAMPLE``). When the text was checked, also each part's ``k`` best that match and, for distant parts, those with their common
     words added (see :meth:`~.shard.ShardSearch.verify`), else None."""
     n = sum(o.every if every else o.anything for o in opened)
     if not text or not n:
