@@ -112,7 +112,7 @@ def test_code_parts_are_findable():
 
 @pytest.mark.parametrize("text", ["", "   ", "...!!!", "😀🎉", "中文 русский عربى",
                                   "\u0301\u0301", unicodedata.normalize("NFD", "Công an Nghệ An"),
-                                  "\x00\x1b[2J\x07", "a" * 1_000_000, "Hội nghị " * 50_000])
+                                  "\x00\x1b[2J\x07", "a" * 1_000_000, "Hội nghị " * 20_000])
 def test_bad_input_gives_a_valid_stream(text):
     tokens = analyze(text)
     for tok in tokens:

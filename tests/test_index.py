@@ -125,6 +125,37 @@ def test_second_update_is_refused_while_one_runs(corpus, tmp_path):
     assert s.run("index").exit_code == 0
 
 
+@pytest.mark.slow
+def test_readers_opening_while_rebuilds_switch_the_index_never_fail(corpus, tmp_path):
+    """A rebuild publishes a new index and deletes the old one's files, so a reader may
+    have read the old pointer and find its files gone: it opens the new one instead."""
+    from searcher.index import open_snapshot
+
+    index = tmp_path / "index"
+    s = Searcher(corpus, index)
+    assert s.run("index").exit_code == 0
+    cmd = [sys.executable, "-c",
+           "import sys; from searcher.ui.cli import cli\n"
+           "for _ in range(10):\n"
+           "    try: cli(sys.argv[1:], standalone_mode=False)\n"
+           "    except SystemExit: pass",
+           "--corpus", str(corpus), "--index", str(index), "index", "--rebuild"]
+    writer = subprocess.Popen(cmd, env={**os.environ, "PYTHONPATH": str(PROJECT)},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    opened, names = 0, set()
+    try:
+        while writer.poll() is None:
+            snapshot = open_snapshot(IndexStore(index))
+            assert snapshot.reader.doc_count() == 81  # 5 articles, 76 paragraphs
+            snapshot.reader.close()
+            names.add(json.loads((index / POINTER).read_text())["name"])
+            opened += 1
+    finally:
+        writer.wait()
+    assert writer.returncode == 0, writer.stderr.read()
+    assert len(names) > 5 and opened > 100
+
+
 def test_index_from_another_schema_version(corpus, tmp_path):
     index = tmp_path / "index"
     s = Searcher(corpus, index)

@@ -36,18 +36,18 @@ def open_snapshot(store: IndexStore, manifest: dict | None = None) -> Snapshot:
         store.check_schema(manifest)
         return _open_shards(store, manifest)
     if not store.sharded():
-        ix = store.open()
-        reader = ix.reader()
+        ix, reader, pointer = store.open_reader()
         name = ix.indexname
-        return Snapshot(reader, store.pointer() or {},
+        return Snapshot(reader, pointer,
                         [(store.vocabulary_path(name), reader.generation())],
                         [store.bigrams_path(name)], 1)
 
-    def attempt(retry: bool) -> Snapshot:  # each time, the manifest live now
-        manifest = store.manifest()
-        store.check_schema(manifest)
-        return _open_shards(store, manifest)
-    return opening(store.path, attempt)
+    def attempt(live: dict | None) -> Snapshot:
+        if live is None:  # the manifest went while opening: a single index replaced it
+            return open_snapshot(store)
+        store.check_schema(live)
+        return _open_shards(store, live)
+    return opening(store.path, store.manifest, attempt)
 
 
 def _open_shards(store: IndexStore, manifest: dict) -> Snapshot:

@@ -39,6 +39,7 @@ from .whoosh import compact, mapped
 compact.install()
 mapped.install()
 
+S = TypeVar("S")
 T = TypeVar("T")
 
 POINTER = "CURRENT.json"
@@ -211,22 +212,24 @@ class IndexStore:
 
     def open(self):
         """The live Whoosh index; clear errors for a missing, outdated or damaged one."""
+        ix, reader, _ = self.open_reader()
+        reader.close()
+        return ix
+
+    def open_reader(self):
+        """The live Whoosh index, a reader with every segment of it open (so a search does
+        not fail half-way) and the pointer that named it; the errors of :meth:`open`."""
         self.check_folder()
         if not self.path.is_dir():
             raise IndexMissing(f"no index at {self.path}; run `searcher index`")
-        current = self.pointer()
-        if current is None:
-            raise IndexMissing(f"no index at {self.path}; run `searcher index`")
-        self.check_schema(current)
 
-        def attempt(retry: bool):
-            nonlocal current
-            if retry:
-                current = self.pointer() or current
+        def attempt(current: dict | None):
+            if current is None:
+                raise IndexMissing(f"no index at {self.path}; run `searcher index`")
+            self.check_schema(current)
             ix = FileStorage(str(self.path), readonly=True).open_index(indexname=current["name"])
-            ix.searcher().close()  # open every segment now: fail here, not mid-search
-            return ix
-        return opening(self.path, attempt)
+            return ix, ix.reader(), current
+        return opening(self.path, self.pointer, attempt)
 
     def check_schema(self, live: dict) -> None:
         """:class:`OutdatedIndex` when the pointer (or manifest) ``live`` names another
@@ -322,17 +325,21 @@ class IndexStore:
         return total
 
 
-def opening(path: Path, attempt: Callable[[bool], T]) -> T:
-    """``attempt(retry)`` opens the index live at ``path``. A concurrent commit may delete
-    files between reading what is live and opening it, so a missing file means trying
-    again (``retry`` then says to read what is live anew); anything else Whoosh raises means
-    a damaged index."""
+def opening(path: Path, live: Callable[[], S], attempt: Callable[[S], T]) -> T:
+    """``attempt(state)`` opens the state ``live()`` (the pointer or the manifest) reads of
+    the index at ``path``. A concurrent commit may make another state live and delete the
+    files of this one before they are open, so a missing file means trying again while what
+    is live has changed; when it has not, or anything else Whoosh raises, the index is
+    damaged."""
     last: Exception | None = None
-    for i in range(5):
+    for _ in range(5):
+        state = live()
         try:
-            return attempt(i > 0)
+            return attempt(state)
         except (OSError, whoosh_index.EmptyIndexError) as exc:
             last = exc
+            if live() == state:
+                break
             time.sleep(0.05)
         except SearcherError:
             raise
