@@ -40,8 +40,8 @@ from .scoring import rank_key, short_query
 from .shard import Opening, Ranked
 from .suggest import AccentCounts
 
-# Past the limit, a query matching by any unit looks at this share of it: its sample is
-# of the texts the index does not prove only, and the proven are counted as they are.
+# Past the limit, when the index proves some of the keys that match by any unit, the
+# sample is of the others only and this many times smaller; the proven count as they are.
 PROVEN_SAMPLE = 4
 EVIDENCE = 50  # best candidates whose spellings suggestions learn from
 
@@ -210,14 +210,15 @@ def _settle(parts: Parts, token: str, opened: list[Opening], every: bool, text: 
     """How many keys match (holding every unit, if ``every``) and whether that count is
     exact: without text to check, what the index holds; else each checked (matching by any
     unit, those the index does not show to match: see :meth:`~.retrieval.Pool.unproven`),
-    or past ``limit`` of those in all an evenly spread sample of about ``limit`` (matching
-    by any unit, ``limit / PROVEN_SAMPLE``). When the text was checked, also each part's ``k`` best that match and, for distant parts, those with their common
-    words added (see :meth:`~.shard.ShardSearch.verify`), else None."""
+    or past ``limit`` of those in all an evenly spread sample of about ``limit`` of them
+    (``limit / PROVEN_SAMPLE`` when the index proves the others). When the text was
+    checked, also each part's ``k`` best that match and, for distant parts, those with their
+    common words added (see :meth:`~.shard.ShardSearch.verify`), else None."""
     n = sum(o.every if every else o.anything for o in opened)
     if not text or not n:
         return n, True, None
     unsure = n if every else sum(o.unproven for o in opened)  # what the text must tell
-    fraction = None if unsure <= limit else limit / unsure / (1 if every else PROVEN_SAMPLE)
+    fraction = None if unsure <= limit else limit / unsure / (PROVEN_SAMPLE if unsure < n else 1)
     got = parts.call("verify", [(token, every, fraction, k, parts.distant)] * len(parts))
     verified = [(best, boosted) for *_, best, boosted in got]
     if fraction is None:

@@ -130,6 +130,7 @@ class Pool:
     # unit, its text need not be looked at.
     proven: Callable[[object], bool] | None = None
     kept: dict = field(default_factory=dict)  # every -> the keys that match
+    unsure: list | None = None  # of the keys that may match by any unit, those not proven
 
     def candidates(self, every: bool) -> list:
         return self.holding if every else list(self.scores)
@@ -137,9 +138,13 @@ class Pool:
     def unproven(self) -> int:
         """How many of the keys that may match (by any unit) the index does not show to
         match (see :attr:`proven`): those whose text must be looked at."""
-        keys = self.candidates(False)
-        proven = self.proven
-        return len(keys) if proven is None else len(keys) - sum(map(proven, keys))
+        return len(self._unsure())
+
+    def _unsure(self) -> list:
+        if self.unsure is None:
+            keys, proven = self.candidates(False), self.proven
+            self.unsure = keys if proven is None else [k for k in keys if not proven(k)]
+        return self.unsure
 
     def verify(self, every: bool, fraction: float | None) -> tuple[int, int, int]:
         """Check the text of the candidates (matching by any unit: those not proven to
@@ -148,13 +153,12 @@ class Pool:
         many are kept, how many of the sample pass, and the sample's size."""
         keys = self.candidates(every)
         check = self.check(every) if self.check else bool
-        proven = None if every else self.proven
+        unsure = keys if every else self._unsure()
         if fraction is None:
-            kept = [k for k in keys if check(k)] if proven is None else [
-                k for k in keys if proven(k) or check(k)]
+            failed = {k for k in unsure if not check(k)}
+            kept = [k for k in keys if k not in failed] if failed else keys
             self.kept[every] = kept
             return len(kept), 0, 0
-        unsure = keys if proven is None else [k for k in keys if not proven(k)]
         picked = sampled(unsure, fraction, self.group)
         self.kept[every] = keys
         return len(keys), sum(1 for k in picked if check(k)), len(picked)
