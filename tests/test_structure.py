@@ -4,6 +4,7 @@ index that unmodified Whoosh reads."""
 from __future__ import annotations
 
 import ast
+import functools
 import pickle
 import pickletools
 import subprocess
@@ -25,7 +26,9 @@ def module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+@functools.cache
 def modules() -> dict[str, ast.Module]:
+    """Every module of the package, parsed (once: the checks only read the trees)."""
     return {module_name(p): ast.parse(p.read_text(encoding="utf-8"), str(p))
             for p in sorted(PACKAGE.rglob("*.py"))}
 
