@@ -1,14 +1,16 @@
 """Other spellings, quickly: MRR@10 of the VietNews titles holding an abbreviation of the
-table (or its expansion) or an i/y syllable, as written and swapped, on one split; and of
+table (or its expansion) or an i/y syllable, as written and swapped, and of the titles with
+one typo (`typos`, as scripts/eval_relevance.py makes them) on one split; and of
 every query in each form (`--sets titles,nodia,abstracts`), to check that a change for
 them leaves the rest as it was.
 
-    python scripts/eval_variants.py [--split eval|tune] [--sets abbreviations,iy] [--paragraphs]
+    python scripts/eval_variants.py [--split eval|tune] [--sets abbreviations,iy,typos] [--paragraphs]
                                     [--shared PATH]
 
 The same sets and swaps as scripts/eval_relevance.py (which runs every set, with latency),
 in a minute instead of half an hour: for tuning the variants' constants on the tune split.
-Prints each set's MRR@10 as written and swapped, the loss, and the titles whose rank moved.
+Prints each set's MRR@10 as written and swapped, the loss, and the titles whose rank moved;
+for `typos`, also how many suggestions give the title back.
 """
 from __future__ import annotations
 
@@ -19,7 +21,11 @@ from shared_data import QUERY_FORMS, SHARED, die, query_sets
 
 import eval_relevance as ev
 
-SWAPS = {"abbreviations": ev.swap_abbreviations, "iy": ev.swap_i_y}
+SWAPS = {  # a query's title written another way (None: it has nothing to swap)
+    "abbreviations": lambda q: ev.swap_abbreviations(q["title"]),
+    "iy": lambda q: ev.swap_i_y(q["title"]),
+    "typos": lambda q: ev.one_typo(q["title"], q["qid"]),
+}
 
 
 def main() -> None:
@@ -49,7 +55,7 @@ def main() -> None:
         print(f"{name} ({args.split} split, {len(found)} queries, {hits} hits): MRR@10 {mrr:.4f}")
     for name in (s for s in sets if s in SWAPS):
         swap = SWAPS[name]
-        pairs = [(q["title"], swap(q["title"]), q["article"]) for q in queries if swap(q["title"])]
+        pairs = [(q["title"], swap(q), q["article"]) for q in queries if swap(q)]
         written = swapped = 0.0
         moved = []
         for title, other, article in pairs:
@@ -63,6 +69,13 @@ def main() -> None:
               f"{hits} hits): MRR@10 as written "
               f"{written / n:.4f}, swapped {swapped / n:.4f}, loss {(written - swapped) / n:.4f}")
         print("\n".join(moved))
+        if name == "typos":  # what `did you mean` offers for them
+            offered = [engine.search(other, limit=10, articles=not args.paragraphs).suggestion
+                       for _, other, _ in pairs]
+            right = sum(o is not None and o.casefold() == t.casefold()
+                        for o, (t, _, _) in zip(offered, pairs))
+            print(f"  suggestions: {sum(o is not None for o in offered)} offered, {right} "
+                  f"give the title back")
 
 
 if __name__ == "__main__":

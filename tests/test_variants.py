@@ -187,13 +187,46 @@ def test_a_typo_in_the_query_finds_the_word_and_names_it(corpus):
     assert data["suggestion"] == "bài học kinh nghiệm"
 
 
+@pytest.fixture(scope="module")
+def neighbours(tmp_path_factory) -> Searcher:
+    """`nghệ` in many articles, `nghiệm` in one, beside `kinh`; `mới` beside `camera an
+    ninh` where `mọi` never is."""
+    folder = tmp_path_factory.mktemp("neighbours") / "corpus"
+    folder.mkdir()
+    for i in range(6):
+        write_article(folder, f"nghe-{i}", [f"Tin Nghệ An số {i}", f"Nghệ An có nghề dệt số {i}"])
+    write_article(folder, "lessons", ["Bài học", "Đây là bài học kinh nghiệm quý"])
+    for i in range(3):
+        write_article(folder, f"camera-{i}", [f"Tin {i}", f"Lắp camera an ninh mới ở phố {i}"])
+    s = Searcher(folder, folder.parent / "index")
+    assert s.run("index").exit_code == 0
+    return s
+
+
+def test_an_unknown_word_is_taken_for_the_neighbour_written_beside_its_words(neighbours):
+    """`nghệm` is one edit from the common `nghệ` and the rare `nghiệm`; after `kinh`, the
+    index has only `nghiệm`."""
+    data = neighbours.json("bài học kinh nghệm", extra=("--paragraphs",))
+    assert data["hits"][0]["article"] == "lessons"
+    assert "nghe" not in {h["article"].split("-")[0] for h in data["hits"]}
+    assert data["suggestion"] == "bài học kinh nghiệm"
+
+
+def test_a_corrected_query_keeps_the_marks_typed(neighbours):
+    """Only the corrected word takes marks from the texts: `mọi` stays though the texts
+    write `mới` there."""
+    data = neighbours.json("mọi camera an nnh")
+    assert data["suggestion"] == "mọi camera an ninh"
+    assert neighbours.json("moi camera an nnh")["suggestion"] == "mới camera an ninh"
+
+
 def test_codes_numbers_short_and_long_words_have_no_typos(corpus):
     from searcher.search import SearchEngine
     from searcher.search.variants import TYPO
 
     _, index = corpus
     with SearchEngine(index) as engine:
-        for text in ("UBNDD", "20244", "nghiệm2", "bàa", "a" * 10_000):
+        for text in ("UBNDD", "20244", "nghiệm2", "ưg", "a" * 10_000):
             q = engine.prepare_query(text)
             assert not [c for u in q.units for c in u.alternatives if c.variant == TYPO], text
 

@@ -61,7 +61,7 @@ class SearchEngine:
         self.parts: merge.Parts = (self._make_parts(self) if self._make_parts
                                    else merge.LocalParts([self.part]))
         self._abbreviations: Table | None = None
-        self.typos = Typos(self.lexicon, self.stats.paragraphs)
+        self.typos = Typos(self.lexicon, self.stats.paragraphs, self.bigrams)
 
     @property
     def articles(self) -> int:

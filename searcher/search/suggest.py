@@ -4,8 +4,8 @@ For a query typed without diacritics, the most likely accented form is learned f
 index itself: the paragraphs that match it show how those syllables are written there,
 preferring occurrences where neighbouring query words stand next to each other
 (`chay than nhan tao` -> `chạy thận nhân tạo`). For a query with few hits, unknown
-syllables are replaced by the most frequent index term one edit away. Both are offered,
-never applied.
+syllables are replaced by the typo the search matched for them, or the most frequent index
+term one edit away. Both are offered, never applied.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from typing import Sequence
 
 from ..analysis import fold_term, normalize_term, syllable_units
 from ..index import Lexicon
-from .query import ParsedQuery, parse_query
+from .query import TYPO, ParsedQuery, parse_query
 from .matching import ParagraphTerms
 
 FEW_HITS = 3
@@ -105,17 +105,21 @@ def accent_order(q: ParsedQuery) -> list[str] | None:
     return order or None
 
 
-def restore_accents(q: ParsedQuery, counts: AccentCounts) -> str | None:
+def restore_accents(q: ParsedQuery, counts: AccentCounts,
+                    only: set[str] | None = None) -> str | None:
     """The query with the marks its syllables carry in the best-matching texts (``counts``:
     how the query's best candidates, paragraphs or whole articles, write them).
 
     Whole-query realizations (all syllables adjacent, as typed) decide when there are any;
-    otherwise each syllable takes its most frequent form. Nothing is offered when the
+    otherwise each syllable takes its most frequent form. A syllable typed with marks keeps
+    them; with ``only`` (folded syllables: a corrected query's corrections), so does every
+    other (the user's own words). Nothing is offered when the
     unaccented spelling typed is itself what the text says at least as often (`Gia Lai`).
     """
     order = accent_order(q)
     if not order:
         return None
+    marked = [t.marked for u in q.units if not u.ored for t in u.alternatives[0].terms]
     whole, per = counts.whole, counts.per
     typed = tuple(order)
     if whole:
@@ -127,17 +131,25 @@ def restore_accents(q: ParsedQuery, counts: AccentCounts) -> str | None:
     else:
         choices = {i: _most_common(c, counts.per_first[i]) for i, c in enumerate(per) if c}
         choices = {i: t for i, t in choices.items() if per[i][t] > per[i].get(order[i], 0)}
+    choices = {i: t for i, t in choices.items()
+               if not marked[i] and (only is None or order[i] in only)}
     if not choices or all(choices[i] == order[i] for i in choices):
         return None
     return _rewrite(q.text, choices, order)
 
 
-def correct_spelling(lexicon: Lexicon, q: ParsedQuery) -> str | None:
-    """Unknown syllables replaced by the most frequent index term one edit away."""
+def correct_spelling(lexicon: Lexicon, q: ParsedQuery) -> tuple[str, set[str]] | None:
+    """Unknown syllables replaced: by the typo the search matched for them (see
+    :class:`~.variants.Typos`: chosen by the words beside it), else by the most frequent
+    index term one edit away. The query so corrected, and the folded syllables put in."""
     order = [t.folded for t in q.typed_terms()]
+    matched = _typos_matched(q)
     choices: dict[int, str] = {}
     for i, t in enumerate(q.typed_terms()):
         if lexicon.folded_df(t.folded) > 0 or len(t.term) > MAX_SPELLING_LENGTH:
+            continue
+        if i in matched:
+            choices[i] = matched[i]
             continue
         best, best_df = None, 0
         # As typed; then folded (accented neighbours come through their folded forms).
@@ -152,7 +164,22 @@ def correct_spelling(lexicon: Lexicon, q: ParsedQuery) -> str | None:
             choices[i] = best
     if not choices:
         return None
-    return _rewrite(q.text, choices, order)
+    return _rewrite(q.text, choices, order), {fold_term(c) for c in choices.values()}
+
+
+def _typos_matched(q: ParsedQuery) -> dict[int, str]:
+    """Of the typed syllables (numbered as :meth:`ParsedQuery.typed_terms` lists them), those
+    whose unit matched a typo for them: the syllable matched instead."""
+    out: dict[int, str] = {}
+    i = 0
+    for u in q.units:
+        typed = None
+        for c in u.alternatives:
+            if c.variant is None:
+                typed, i = (i if len(c.terms) == 1 else None), i + len(c.terms)
+            elif c.variant == TYPO and typed is not None:
+                out.setdefault(typed, c.terms[0].folded)
+    return out
 
 
 class Suggestion:
@@ -163,10 +190,13 @@ class Suggestion:
     def __init__(self, lexicon: Lexicon, q: ParsedQuery, total: int):
         terms = q.typed_terms()
         self.original = text = q.text
+        self.only: set[str] | None = None  # the syllables whose marks may be restored
         if total < FEW_HITS or any(lexicon.folded_df(t.folded) == 0 for t in terms):
             fixed = correct_spelling(lexicon, q)
-            if fixed and fixed != q.text:
-                text, q = fixed, parse_query(fixed)
+            if fixed and fixed[0] != q.text:
+                if q.marked:
+                    self.only = fixed[1]
+                text, q = fixed[0], parse_query(fixed[0])
                 terms = q.typed_terms()
         self.text, self.q = text, q
         # A corrected word gets its marks too.
@@ -177,5 +207,5 @@ class Suggestion:
         """The suggestion, given how the best candidates write :attr:`accents`."""
         text = self.text
         if self.accents and counts is not None:
-            text = restore_accents(self.q, counts) or text
+            text = restore_accents(self.q, counts, self.only) or text
         return text if text != self.original else None

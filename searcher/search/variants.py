@@ -13,7 +13,7 @@ from typing import Iterable
 from ..analysis import dictionary_syllables, fold_term
 from ..analysis.abbreviations import Table, built_in, expansion_key, form_key
 from ..analysis.spellings import iy_twin
-from ..index import Lexicon
+from ..index import BigramFrequencies, Lexicon
 from ..orthography import syllable_shaped
 from .query import ABBREVIATION, I_Y, TYPO, Clause, ParsedQuery, QTerm, Unit, clause
 from .scoring import short_query
@@ -22,11 +22,14 @@ from .scoring import short_query
 MIN_DEFINED = 2
 MAX_VARIANTS = 4  # per typed clause
 # Typos (see Typos): a neighbour is rare at most this share of the paragraphs (and of the
-# word typed), or this many; words shorter than this many letters have none.
+# word typed), or this many; words shorter than this many letters have none (those the
+# index does not hold: shorter than TYPO_MIN_UNKNOWN, or have only neighbours written
+# beside the query's words around them).
 TYPO_RARE_SHARE = 0.0005
 TYPO_SHARE = 0.25
 TYPO_MIN_DF = 1
 TYPO_MIN_LETTERS = 4
+TYPO_MIN_UNKNOWN = 3
 TYPO_MAX_LETTERS = 10  # a Vietnamese syllable has at most 7 letters
 TYPOS_PER_WORD = 2
 
@@ -109,24 +112,33 @@ def _iy_variant(c: Clause) -> Clause | None:
 
 class Typos:
     """Which syllables at one edit of letters (any marks) from a query word are taken for
-    it: for a word the index does not hold, its most frequent such neighbour; for one it
-    holds, in a short query, the neighbours much rarer than it that are no Vietnamese
-    syllable in any marks (the texts' typos: `nghệm` for `nghiệm`). Never for codes,
-    numbers, short words or long ones."""
+    it: for a word the index does not hold, the neighbour most often written beside the
+    query's words around it (`kinh nghệm` -> `nghiệm`, not the commoner `nghệ`), else its
+    most frequent; for one it holds, in a short query, the neighbours much rarer than it
+    that are no Vietnamese syllable in any marks (the texts' typos: `nghệm` for `nghiệm`).
+    Never for codes, numbers, short words or long ones."""
 
-    def __init__(self, lexicon: Lexicon, paragraphs: int):
+    def __init__(self, lexicon: Lexicon, paragraphs: int, bigrams: BigramFrequencies | None = None):
+        """``bigrams``: how many articles hold each pair of folded syllables."""
         self.lexicon = lexicon
         self.rare = max(TYPO_MIN_DF, TYPO_RARE_SHARE * paragraphs)
+        self.bigrams = bigrams
 
-    def of(self, term: QTerm, short: bool) -> list[str]:
+    def of(self, term: QTerm, short: bool, before: str | None = None,
+           after: str | None = None) -> list[str]:
+        """The syllables taken for ``term``; ``before``/``after``: the folded query
+        syllables beside it."""
         folded = term.folded
-        if not TYPO_MIN_LETTERS <= len(folded) <= TYPO_MAX_LETTERS or not folded.isalpha():
+        if not TYPO_MIN_UNKNOWN <= len(folded) <= TYPO_MAX_LETTERS or not folded.isalpha():
             return []
         held = self.lexicon.folded_df(folded)
         if not held:
-            neighbors = self.lexicon.folded_neighbors(folded)
-            return [max(neighbors, key=lambda n: (n[1], n[0]))[0]] if neighbors else []
-        if not short or not syllable_shaped(folded):
+            scored = [(self._beside(f, df, before, after), df, f)
+                      for f, df in self.lexicon.folded_neighbors(folded)]
+            if len(folded) < TYPO_MIN_LETTERS:  # many neighbours: only one the context shows
+                scored = [n for n in scored if n[0]]
+            return [max(scored)[2]] if scored else []
+        if not short or len(folded) < TYPO_MIN_LETTERS or not syllable_shaped(folded):
             return []
         rare = min(self.rare, TYPO_SHARE * held)
         found = [(df, f) for f, df in self.lexicon.folded_neighbors(folded) if df <= rare]
@@ -135,12 +147,29 @@ class Typos:
             found = [(df, f) for df, f in found if f not in vietnamese]
         return [f for _, f in sorted(found, reverse=True)[:TYPOS_PER_WORD]]
 
+    def _beside(self, folded: str, df: int, before: str | None, after: str | None) -> int:
+        """Articles holding ``folded`` (held by ``df`` paragraphs) after ``before``, plus
+        those holding it before ``after``: each at most ``df``, as the counts are upper
+        bounds and a rare syllable's are mostly other pairs'."""
+        if self.bigrams is None:
+            return 0
+        return (min(self.bigrams.df(before, folded), df) if before else 0) + (
+            min(self.bigrams.df(folded, after), df) if after else 0)
 
-def _typo_variants(c: Clause, typos: Typos | None, short: bool) -> list[Clause]:
+
+def _typo_variants(c: Clause, typos: Typos | None, short: bool, before: str | None,
+                   after: str | None) -> list[Clause]:
     """A one-word clause's typo neighbours (see :class:`Typos`), as clauses."""
     if typos is None or len(c.terms) != 1 or any(ch.isdigit() or ch.isupper() for ch in c.text[1:]):
         return []
-    return [Clause(f, [QTerm(f, f)], TYPO) for f in typos.of(c.terms[0], short)]
+    return [Clause(f, [QTerm(f, f)], TYPO) for f in typos.of(c.terms[0], short, before, after)]
+
+
+def _beside(q: ParsedQuery, i: int) -> tuple[str | None, str | None]:
+    """The folded syllables typed just before and just after unit ``i``."""
+    before = q.units[i - 1].alternatives[0].terms[-1].folded if i > 0 else None
+    after = q.units[i + 1].alternatives[0].terms[0].folded if i + 1 < len(q.units) else None
+    return before, after
 
 
 def respell(q: ParsedQuery, abbreviations: Table, typos: Typos | None = None) -> ParsedQuery:
@@ -156,7 +185,7 @@ def respell(q: ParsedQuery, abbreviations: Table, typos: Typos | None = None) ->
         alternatives: list[Clause] = []
         for c in u.typed():
             variants = _abbreviation_variants(c, abbreviations, marked)
-            variants += _typo_variants(c, typos, short)
+            variants += _typo_variants(c, typos, short, *_beside(q, i))
             for v in [c, *variants]:
                 twin = _iy_variant(v)
                 if twin is not None:
