@@ -20,6 +20,8 @@ from searcher.search.remote import cluster_parts
 from test_shards import answers
 
 distributed = pytest.importorskip("distributed")
+from searcher.index import cluster as cluster_module  # noqa: E402
+
 pytestmark = pytest.mark.slow
 
 
@@ -120,7 +122,9 @@ def test_a_failed_shard_fails_the_build_and_keeps_the_index(cluster, articles: P
     assert s.json("công an")["total"] == expected["total"]
 
 
-def test_an_unreachable_scheduler_is_one_line_and_exit_2(corpus: Path, tmp_path: Path) -> None:
+def test_an_unreachable_scheduler_is_one_line_and_exit_2(corpus: Path, tmp_path: Path,
+                                                         monkeypatch) -> None:
+    monkeypatch.setattr(cluster_module, "CONNECT_SECONDS", 2)  # the bound, shorter
     s = Searcher(corpus, tmp_path / "ix")
     t0 = time.monotonic()
     result = s.run("--cluster", "tcp://127.0.0.1:9", "index", "--shards", "2")
@@ -229,7 +233,8 @@ def test_a_worker_lost_while_searching_is_replaced(cluster, vntc) -> None:
     cluster.wait_for_workers(2, timeout=60)
 
 
-def test_searching_with_an_unreachable_scheduler_is_one_line_and_exit_2(vntc) -> None:
+def test_searching_with_an_unreachable_scheduler_is_one_line_and_exit_2(vntc, monkeypatch) -> None:
+    monkeypatch.setattr(cluster_module, "CONNECT_SECONDS", 2)  # the bound, shorter
     one, four, _ = vntc
     s = Searcher.without_corpus(four)
     t0 = time.monotonic()
