@@ -22,9 +22,9 @@ from .scoring import short_query
 MIN_DEFINED = 2
 MAX_VARIANTS = 4  # per typed clause
 # Typos (see Typos): a neighbour is rare at most this share of the paragraphs (and of the
-# word typed), or this many; words shorter than this many letters have none (those the
-# index does not hold: shorter than TYPO_MIN_UNKNOWN, or have only neighbours written
-# beside the query's words around them).
+# word typed), or this many; words shorter than TYPO_MIN_LETTERS have none, except words
+# the index does not hold of TYPO_MIN_UNKNOWN letters or more, which take a neighbour only
+# where the index holds it beside the query's words around them.
 TYPO_RARE_SHARE = 0.0005
 TYPO_SHARE = 0.25
 TYPO_MIN_DF = 1
@@ -114,9 +114,10 @@ class Typos:
     """Which syllables at one edit of letters (any marks) from a query word are taken for
     it: for a word the index does not hold, the neighbour most often written beside the
     query's words around it (`kinh nghệm` -> `nghiệm`, not the commoner `nghệ`), else its
-    most frequent; for one it holds, in a short query, the neighbours much rarer than it
-    that are no Vietnamese syllable in any marks (the texts' typos: `nghệm` for `nghiệm`).
-    Never for codes, numbers, short words or long ones."""
+    most frequent (for a three-letter word, only one written beside them); for a word it
+    holds, in a short query, the neighbours much rarer than it that are no Vietnamese
+    syllable in any marks (the texts' typos: `nghệm` for `nghiệm`). Never for codes,
+    numbers, short words or long ones."""
 
     def __init__(self, lexicon: Lexicon, paragraphs: int, bigrams: BigramFrequencies | None = None):
         """``bigrams``: how many articles hold each pair of folded syllables."""
