@@ -41,10 +41,14 @@ def main() -> None:
     _, queries, _, index = ev.prepared_vietnews(Path(args.shared), 500, args.split)
     engine = ev.SearchEngine(index)
 
+    def answer(text: str, article: str, suggest: bool = False) -> tuple[int | None, str | None]:
+        """The article's rank in the top 10 for ``text``, and the suggestion (if asked)."""
+        result = engine.search(text, limit=10, articles=not args.paragraphs, suggest=suggest)
+        found = [h.article for h in result.hits]
+        return (found.index(article) + 1 if article in found else None), result.suggestion
+
     def rank(text: str, article: str) -> int | None:
-        hits = engine.search(text, limit=10, articles=not args.paragraphs, suggest=False).hits
-        found = [h.article for h in hits]
-        return found.index(article) + 1 if article in found else None
+        return answer(text, article)[0]
 
     hits = "paragraph" if args.paragraphs else "article"
     forms = query_sets(queries)
@@ -57,9 +61,11 @@ def main() -> None:
         swap = SWAPS[name]
         pairs = [(q["title"], swap(q), q["article"]) for q in queries if swap(q)]
         written = swapped = 0.0
-        moved = []
+        moved, offered = [], []
         for title, other, article in pairs:
-            a, b = rank(title, article), rank(other, article)
+            a = rank(title, article)
+            b, suggestion = answer(other, article, suggest=name == "typos")
+            offered.append(suggestion)
             written += 1 / a if a else 0.0
             swapped += 1 / b if b else 0.0
             if a != b:
@@ -70,8 +76,6 @@ def main() -> None:
               f"{written / n:.4f}, swapped {swapped / n:.4f}, loss {(written - swapped) / n:.4f}")
         print("\n".join(moved))
         if name == "typos":  # what `did you mean` offers for them
-            offered = [engine.search(other, limit=10, articles=not args.paragraphs).suggestion
-                       for _, other, _ in pairs]
             right = sum(o is not None and o.casefold() == t.casefold()
                         for o, (t, _, _) in zip(offered, pairs))
             print(f"  suggestions: {sum(o is not None for o in offered)} offered, {right} "

@@ -130,7 +130,8 @@ class Pool:
     # unit, its text need not be looked at.
     proven: Callable[[object], bool] | None = None
     kept: dict = field(default_factory=dict)  # every -> the keys that match
-    unsure: list | None = None  # of the keys that may match by any unit, those not proven
+    # Of the keys that may match by any unit, those not proven (made once, see unproven).
+    unsure: list | None = field(default=None, init=False)
 
     def candidates(self, every: bool) -> list:
         return self.holding if every else list(self.scores)

@@ -98,11 +98,15 @@ def count_accents(order: list[str], texts: Sequence[ParagraphTerms],
     return got
 
 
+def _accent_terms(q: ParsedQuery) -> list:
+    """The syllables of the query's words typed without OR: those whose marks a
+    suggestion learns."""
+    return [t for u in q.units if not u.ored for t in u.alternatives[0].terms]
+
+
 def accent_order(q: ParsedQuery) -> list[str] | None:
-    """The folded syllables of the query's words typed without OR, whose marks a
-    suggestion learns (None when there are none)."""
-    order = [t.folded for u in q.units if not u.ored for t in u.alternatives[0].terms]
-    return order or None
+    """The folded syllables of :func:`_accent_terms` (None when there are none)."""
+    return [t.folded for t in _accent_terms(q)] or None
 
 
 def restore_accents(q: ParsedQuery, counts: AccentCounts,
@@ -119,7 +123,7 @@ def restore_accents(q: ParsedQuery, counts: AccentCounts,
     order = accent_order(q)
     if not order:
         return None
-    marked = [t.marked for u in q.units if not u.ored for t in u.alternatives[0].terms]
+    marked = [t.marked for t in _accent_terms(q)]
     whole, per = counts.whole, counts.per
     typed = tuple(order)
     if whole:

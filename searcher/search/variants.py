@@ -166,7 +166,7 @@ def _typo_variants(c: Clause, typos: Typos | None, short: bool, before: str | No
     return [Clause(f, [QTerm(f, f)], TYPO) for f in typos.of(c.terms[0], short, before, after)]
 
 
-def _beside(q: ParsedQuery, i: int) -> tuple[str | None, str | None]:
+def _around(q: ParsedQuery, i: int) -> tuple[str | None, str | None]:
     """The folded syllables typed just before and just after unit ``i``."""
     before = q.units[i - 1].alternatives[0].terms[-1].folded if i > 0 else None
     after = q.units[i + 1].alternatives[0].terms[0].folded if i + 1 < len(q.units) else None
@@ -186,7 +186,7 @@ def respell(q: ParsedQuery, abbreviations: Table, typos: Typos | None = None) ->
         alternatives: list[Clause] = []
         for c in u.typed():
             variants = _abbreviation_variants(c, abbreviations, marked)
-            variants += _typo_variants(c, typos, short, *_beside(q, i))
+            variants += _typo_variants(c, typos, short, *_around(q, i))
             for v in [c, *variants]:
                 twin = _iy_variant(v)
                 if twin is not None:
