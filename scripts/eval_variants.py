@@ -5,12 +5,13 @@ every query in each form (`--sets titles,nodia,abstracts`), to check that a chan
 them leaves the rest as it was.
 
     python scripts/eval_variants.py [--split eval|tune] [--sets abbreviations,iy,typos] [--paragraphs]
-                                    [--shared PATH]
+                                    [--list-suggestions] [--shared PATH]
 
 The same sets and swaps as scripts/eval_relevance.py (which runs every set, with latency),
 in a minute instead of half an hour: for tuning the variants' constants on the tune split.
-Prints each set's MRR@10 as written and swapped, the loss, and the titles whose rank moved;
-for `typos`, also how many suggestions give the title back.
+Prints each set's MRR@10 as written and swapped, the loss, the titles whose rank moved,
+and how many suggestions the swapped titles get and how many of those give the title back
+(`--list-suggestions`: the others).
 """
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ def main() -> None:
     ap.add_argument("--split", choices=["eval", "tune"], default="eval")
     ap.add_argument("--sets", default=",".join(SWAPS), help="sets: " + ", ".join([*SWAPS, *QUERY_FORMS]))
     ap.add_argument("--paragraphs", action="store_true", help="paragraph hits, not article hits")
+    ap.add_argument("--list-suggestions", action="store_true",
+                    help="list the suggestions that do not give the title back")
     ap.add_argument("--shared", default=str(SHARED), help="the shared data folder")
     args = ap.parse_args()
     sets = [s for s in args.sets.split(",") if s]
@@ -64,7 +67,7 @@ def main() -> None:
         moved, offered = [], []
         for title, other, article in pairs:
             a = rank(title, article)
-            b, suggestion = answer(other, article, suggest=name == "typos")
+            b, suggestion = answer(other, article, suggest=True)
             offered.append(suggestion)
             written += 1 / a if a else 0.0
             swapped += 1 / b if b else 0.0
@@ -75,12 +78,15 @@ def main() -> None:
               f"{hits} hits): MRR@10 as written "
               f"{written / n:.4f}, swapped {swapped / n:.4f}, loss {(written - swapped) / n:.4f}")
         print("\n".join(moved))
-        if name == "typos":  # what `did you mean` offers for them
-            right = sum(o is not None and o.casefold() == t.casefold()
-                        for o, (t, _, _) in zip(offered, pairs))
-            print(f"  suggestions: {sum(o is not None for o in offered)} offered, {right} "
-                  f"give the title back")
-
+        # What `did you mean` offers: for a typo, the title back; for another spelling
+        # (i/y, abbreviations), which is no mistake, best nothing.
+        right = sum(o is not None and o.casefold() == t.casefold()
+                    for o, (t, _, _) in zip(offered, pairs))
+        print(f"  suggestions: {sum(o is not None for o in offered)} offered, {right} "
+              f"give the title back")
+        if args.list_suggestions:
+            print("\n".join(f"    {other}  ->  {o}" for o, (t, other, _) in zip(offered, pairs)
+                            if o is not None and o.casefold() != t.casefold()))
 
 if __name__ == "__main__":
     main()

@@ -220,6 +220,40 @@ def test_a_corrected_query_keeps_the_marks_typed(neighbours):
     assert neighbours.json("moi camera an nnh")["suggestion"] == "mới camera an ninh"
 
 
+@pytest.fixture(scope="module")
+def one_spelling(tmp_path_factory) -> Searcher:
+    """Texts writing `kỷ niệm` (never `kỉ`), `ANTT` (never `trật tự`), `cựu`, `to`, `thế`,
+    `THPT` and `NATO`, and neither `Lưu` nor `TP.HCM`."""
+    folder = tmp_path_factory.mktemp("one-spelling") / "corpus"
+    folder.mkdir()
+    for i in range(3):
+        write_article(folder, f"k-{i}", [f"Tin {i}", f"Lễ kỷ niệm 50 năm, Hội Cựu chiến binh số {i}",
+                                         f"Bảo đảm ANTT, căn nhà to số {i}",
+                                         f"Thi THPT thế nào, NATO số {i}"])
+    s = Searcher(folder, folder.parent / "index")
+    assert s.run("index").exit_code == 0
+    return s
+
+
+def test_another_spelling_the_index_holds_is_no_typo(one_spelling):
+    """A word whose `i`/`y` twin or abbreviation the texts hold matches through it; the
+    suggestion leaves it as typed, or gives the twin its marks when the query has none."""
+    for query, found, suggestion in (("kỉ niệm 50 năm", 3, None), ("ki niem", 3, "kỷ niệm"),
+                                     ("an ninh trật tự", 3, None), ("an ninh trat tu", 3, None)):
+        data = one_spelling.json(query, extra=("--paragraphs",))
+        assert (data["total"], data["suggestion"]) == (found, suggestion), query
+
+
+def test_a_code_is_corrected_to_a_code_and_a_marked_word_keeps_marks(one_spelling):
+    """`TP` is one edit from the syllable `to`, `THP` from `thế` and `THPT`, `NTO` from `to`
+    and `NATO`, and `luu` from `cuu` (`Cựu`): a code is offered a code with a letter more,
+    a word typed with marks never a neighbour without them, and numbers nothing."""
+    for query, suggestion in (("TP.HCM", None), ("Lưu", None), ("thi THP", "thi THPT"),
+                              ("số NTO", "số NATO"), ("kỷ niệm 51 năm", None)):
+        data = one_spelling.json(query, extra=("--paragraphs",))
+        assert data["suggestion"] == suggestion, query
+
+
 def test_codes_numbers_short_and_long_words_have_no_typos(corpus):
     from searcher.search import SearchEngine
     from searcher.search.variants import TYPO

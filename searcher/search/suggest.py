@@ -15,7 +15,8 @@ from typing import Sequence
 
 from ..analysis import fold_term, normalize_term, syllable_units
 from ..index import Lexicon
-from .query import TYPO, ParsedQuery, parse_query
+from ..orthography import syllable_shaped
+from .query import ABBREVIATION, I_Y, TYPO, Clause, ParsedQuery, QTerm, parse_query
 from .matching import ParagraphTerms
 
 FEW_HITS = 3
@@ -144,45 +145,79 @@ def restore_accents(q: ParsedQuery, counts: AccentCounts,
 
 def correct_spelling(lexicon: Lexicon, q: ParsedQuery) -> tuple[str, set[str]] | None:
     """Unknown syllables replaced: by the typo the search matched for them (see
-    :class:`~.variants.Typos`: chosen by the words beside it), else by the most frequent
-    index term one edit away. The query so corrected, and the folded syllables put in."""
+    :class:`~.variants.Typos`: chosen by the words beside it), else, for a word of letters,
+    by the most frequent index term one edit away shaped as it is (see :func:`_nearest`);
+    words with digits get no guess. A word whose
+    other spelling the index holds (an `i`/`y` twin, an abbreviation's expansion or short
+    form) is no typo: it stays, or in a query typed without marks becomes its twin, whose
+    marks the texts then give (`ki niem` -> `kỷ niệm`). The query so corrected, and the
+    folded syllables put in."""
     order = [t.folded for t in q.typed_terms()]
-    matched = _typos_matched(q)
     choices: dict[int, str] = {}
-    for i, t in enumerate(q.typed_terms()):
+    for i, (t, typed, twin, variants) in enumerate(_typed_syllables(q)):
         if lexicon.folded_df(t.folded) > 0 or len(t.term) > MAX_SPELLING_LENGTH:
             continue
-        if i in matched:
-            choices[i] = matched[i]
+        if any(all(lexicon.folded_df(x.folded) for x in v.terms) for v in variants
+               if v.variant == ABBREVIATION or (v.variant == I_Y and v.text == typed)):
+            if twin is not None and not q.marked and lexicon.folded_df(twin):
+                choices[i] = twin
             continue
-        best, best_df = None, 0
-        # As typed; then folded (accented neighbours come through their folded forms).
-        probes = dict.fromkeys([("syl", t.term, t.marked), ("sylf", t.folded, False),
-                                ("syl", t.folded, False)])
-        for field, probe, marks in probes:
-            for cand in lexicon.near(field, probe, marks):
-                df = lexicon.doc_frequency(field, cand)
-                if df > best_df:
-                    best, best_df = cand, df
-        if best:
-            choices[i] = best
+        typo = next((v.terms[0].folded for v in variants if v.variant == TYPO), None)
+        if typo is not None:
+            choices[i] = typo
+        elif t.term.isalpha():
+            best = _nearest(lexicon, t, syllable_shaped(t.folded))
+            if best:
+                choices[i] = best
     if not choices:
         return None
     return _rewrite(q.text, choices, order), {fold_term(c) for c in choices.values()}
 
 
-def _typos_matched(q: ParsedQuery) -> dict[int, str]:
-    """Of the typed syllables (numbered as :meth:`ParsedQuery.typed_terms` lists them), those
-    whose unit matched a typo for them: the syllable matched instead."""
-    out: dict[int, str] = {}
-    i = 0
+def _nearest(lexicon: Lexicon, t: QTerm, syllable: bool) -> str | None:
+    """The index term one edit from ``t`` that most paragraphs hold, a syllable for a word
+    shaped like one (``syllable``): a word typed with marks takes one with marks; one typed
+    without, any (accented neighbours come through their folded forms, whose marks the
+    texts then give). A word shaped like no syllable (a code) takes no syllable, and a
+    code with a letter more before one as long, never a shorter one (`THP` -> `THPT`, not
+    `TP`; `NTO` never `TO`)."""
+    best, best_key = None, None
+    probes = ([("syl", t.term, True)] if t.marked else
+              [("sylf", t.folded, False), ("syl", t.folded, False)])
+    for field, probe, marks in probes:
+        for cand in lexicon.near(field, probe, marks):
+            if syllable_shaped(fold_term(cand)) != syllable:
+                continue
+            longer = len(cand) > len(probe)
+            if not syllable and not longer and len(cand) < len(probe):
+                continue
+            key = (syllable or longer, lexicon.doc_frequency(field, cand))
+            if key[1] and (best_key is None or key > best_key):
+                best, best_key = cand, key
+    return best
+
+
+def _typed_syllables(q: ParsedQuery) -> list[tuple[QTerm, str, str | None, list[Clause]]]:
+    """Each syllable the user typed (as :meth:`ParsedQuery.typed_terms` lists them), with
+    its clause's text, its `i`/`y` twin (folded; None when it has none) and the variants
+    of its clause (a typo only for a one-syllable clause). A variant's own twin follows it
+    with its text: the clause's twin is the one with the clause's text."""
+    out = []
     for u in q.units:
-        typed = None
+        groups: list[tuple[Clause, list[Clause]]] = []
         for c in u.alternatives:
             if c.variant is None:
-                typed, i = (i if len(c.terms) == 1 else None), i + len(c.terms)
-            elif c.variant == TYPO and typed is not None:
-                out.setdefault(typed, c.terms[0].folded)
+                groups.append((c, []))
+            elif groups:
+                groups[-1][1].append(c)
+        for typed, variants in groups:
+            twins = next((v.terms for v in variants if v.variant == I_Y and v.text == typed.text
+                          and len(v.terms) == len(typed.terms)), None)
+            if len(typed.terms) > 1:
+                variants = [v for v in variants if v.variant != TYPO]
+            for k, t in enumerate(typed.terms):
+                twin = twins[k].folded if twins and twins[k].folded != t.folded else None
+                out.append((t, typed.text, twin, variants))
     return out
 
 
