@@ -11,7 +11,8 @@ The same sets and swaps as scripts/eval_relevance.py (which runs every set, with
 in a minute instead of half an hour: for tuning the variants' constants on the tune split.
 Prints each set's MRR@10 as written and swapped, the loss, the titles whose rank moved,
 and how many suggestions the swapped titles get and how many of those give the title back
-(`--list-suggestions`: the others).
+(`--list-suggestions`: the others); for a query form, how many suggestions its queries get
+and how many of those are the title (with its marks).
 """
 from __future__ import annotations
 
@@ -57,9 +58,15 @@ def main() -> None:
     forms = query_sets(queries)
     for name in (s for s in sets if s in QUERY_FORMS):
         texts = forms[name]
-        found = [rank(text, q["article"]) for text, q in zip(texts, queries)]
+        answers = [answer(text, q["article"], suggest=True) for text, q in zip(texts, queries)]
+        found = [r for r, _ in answers]
         mrr = sum(1 / r for r in found if r) / max(len(found), 1)
-        print(f"{name} ({args.split} split, {len(found)} queries, {hits} hits): MRR@10 {mrr:.4f}")
+        back = sum(o is not None and o.casefold() == q["title"].casefold()
+                   for (_, o), q in zip(answers, queries))
+        print(f"{name} ({args.split} split, {len(found)} queries, {hits} hits): MRR@10 {mrr:.4f}, "
+              f"{sum(o is not None for _, o in answers)} suggestions offered, {back} give the title")
+        if args.list_suggestions:
+            print("\n".join(f"    {text}  ->  {o}" for text, (_, o) in zip(texts, answers) if o))
     for name in (s for s in sets if s in SWAPS):
         swap = SWAPS[name]
         pairs = [(q["title"], swap(q), q["article"]) for q in queries if swap(q)]

@@ -254,6 +254,32 @@ def test_a_code_is_corrected_to_a_code_and_a_marked_word_keeps_marks(one_spellin
         assert data["suggestion"] == suggestion, query
 
 
+@pytest.fixture(scope="module")
+def slips(tmp_path_factory) -> Searcher:
+    """`nguyên nhân` and `dưới nước` beside many `nhà` and `dùi`."""
+    folder = tmp_path_factory.mktemp("slips") / "corpus"
+    folder.mkdir()
+    write_article(folder, "cause", ["Cá chết", "Tìm nguyên nhân cá chết hàng loạt"])
+    write_article(folder, "under", ["Lặn", "Lặn sâu dưới nước để tìm"])
+    for i in range(4):
+        write_article(folder, f"house-{i}", [f"Nhà {i}", f"Nhà nguyên căn, tìm cá chết trong nhà số {i}",
+                                             f"Dùi trống số {i}, lặn sâu vào nước"])
+    s = Searcher(folder, folder.parent / "index")
+    assert s.run("index").exit_code == 0
+    return s
+
+
+def test_a_word_typed_with_marks_the_index_never_writes_takes_its_neighbour(slips):
+    """`nhâ` and `dưi` are typed with marks the index never writes (it holds `nhà`,
+    `dùi`): each also matches the neighbour written beside the words around it, and the
+    suggestion names it."""
+    for query, found, suggestion in (("tìm nguyên nhâ cá chết", ["cause"], "tìm nguyên nhân cá chết"),
+                                     ("lặn sâu dưi nước", ["under"], "lặn sâu dưới nước")):
+        data = slips.json(query, extra=("--paragraphs",))
+        assert [h["article"] for h in data["hits"]][:len(found)] == found, query
+        assert data["suggestion"] == suggestion, query
+
+
 def test_codes_numbers_short_and_long_words_have_no_typos(corpus):
     from searcher.search import SearchEngine
     from searcher.search.variants import TYPO

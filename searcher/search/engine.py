@@ -144,7 +144,7 @@ class SearchEngine:
 
         def accents(total: int) -> list[str] | None:
             nonlocal suggestion
-            suggestion = Suggestion(self.lexicon, q, total)
+            suggestion = Suggestion(self.lexicon, q, total, self.typos.doubtful)
             return suggestion.accents
 
         found = merge.answer(self.parts, q, limit, page, articles, sort, facets,

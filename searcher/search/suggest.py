@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 from ..analysis import fold_term, normalize_term, syllable_units
 from ..index import Lexicon
@@ -52,19 +52,28 @@ def _rewrite(text: str, choices: dict[int, str], order: list[str]) -> str:
 @dataclass
 class AccentCounts:
     """How the best candidates write a query's syllables: each run of all of them, adjacent
-    as typed (``whole``), and each one alone (``per``), each form with where it was first
-    seen (the text's rank among the candidates, the position in it), which breaks ties.
-    Counts of several texts add up."""
+    as typed (``whole``), each one alone (``per``), and each one beside a query syllable
+    next to it in the query (``beside``), each form with where it was first seen (the
+    text's rank among the candidates, the position in it), which breaks ties. Counts of
+    several texts add up."""
 
     whole: Counter
     per: list[Counter]
     whole_first: dict
     per_first: list[dict]
+    beside: list[Counter]
+    beside_first: list[dict]
 
     def __add__(self, other: "AccentCounts") -> "AccentCounts":
-        return AccentCounts(self.whole + other.whole, [a + b for a, b in zip(self.per, other.per)],
+        return AccentCounts(self.whole + other.whole, _sums(self.per, other.per),
                             _earliest(self.whole_first, other.whole_first),
-                            [_earliest(a, b) for a, b in zip(self.per_first, other.per_first)])
+                            [_earliest(a, b) for a, b in zip(self.per_first, other.per_first)],
+                            _sums(self.beside, other.beside),
+                            [_earliest(a, b) for a, b in zip(self.beside_first, other.beside_first)])
+
+
+def _sums(a: list[Counter], b: list[Counter]) -> list[Counter]:
+    return [x + y for x, y in zip(a, b)]
 
 
 def _earliest(a: dict, b: dict) -> dict:
@@ -85,17 +94,24 @@ def count_accents(order: list[str], texts: Sequence[ParagraphTerms],
     """How ``texts`` (of ``ranks`` among the candidates; default: in order) write the
     folded syllables ``order`` (see :class:`AccentCounts`)."""
     n = len(order)
-    got = AccentCounts(Counter(), [Counter() for _ in order], {}, [{} for _ in order])
+    got = AccentCounts(Counter(), [Counter() for _ in order], {}, [{} for _ in order],
+                       [Counter() for _ in order], [{} for _ in order])
     for rank, pt in zip(range(len(texts)) if ranks is None else ranks, texts):
+        folded, last = pt.folded, len(pt) - 1
         for p in pt.by_fold.get(order[0], ()):
-            if p + n <= len(pt) and list(pt.folded[p:p + n]) == order:
+            if p + n <= len(pt) and list(folded[p:p + n]) == order:
                 form = tuple(pt.term(p + j) for j in range(n))
                 got.whole[form] += 1
                 got.whole_first.setdefault(form, (rank, p))
         for i, f in enumerate(order):
             for p in pt.by_fold.get(f, ()):
-                got.per[i][pt.term(p)] += 1
-                got.per_first[i].setdefault(pt.term(p), (rank, p))
+                term = pt.term(p)
+                got.per[i][term] += 1
+                got.per_first[i].setdefault(term, (rank, p))
+                if (i and p and folded[p - 1] == order[i - 1]) or (
+                        i + 1 < n and p < last and folded[p + 1] == order[i + 1]):
+                    got.beside[i][term] += 1
+                    got.beside_first[i].setdefault(term, (rank, p))
     return got
 
 
@@ -116,10 +132,11 @@ def restore_accents(q: ParsedQuery, counts: AccentCounts,
     how the query's best candidates, paragraphs or whole articles, write them).
 
     Whole-query realizations (all syllables adjacent, as typed) decide when there are any;
-    otherwise each syllable takes its most frequent form. A syllable typed with marks keeps
-    them; with ``only`` (folded syllables: a corrected query's corrections), so does every
-    other (the user's own words). Nothing is offered when the
-    unaccented spelling typed is itself what the text says at least as often (`Gia Lai`).
+    otherwise each syllable takes its most frequent form beside a syllable next to it in
+    the query (`hình phạt`, though `phát` is commoner), else alone. A syllable typed with
+    marks keeps them; with ``only`` (folded syllables: a corrected query's corrections),
+    so does every other (the user's own words). Nothing is offered when the unaccented
+    spelling typed is itself what the text says at least as often (`Gia Lai`).
     """
     order = accent_order(q)
     if not order:
@@ -134,8 +151,13 @@ def restore_accents(q: ParsedQuery, counts: AccentCounts,
             return None
         choices = dict(enumerate(best))
     else:
-        choices = {i: _most_common(c, counts.per_first[i]) for i, c in enumerate(per) if c}
-        choices = {i: t for i, t in choices.items() if per[i][t] > per[i].get(order[i], 0)}
+        choices = {}
+        for i, (alone, beside) in enumerate(zip(per, counts.beside)):
+            forms, first = (beside, counts.beside_first[i]) if beside else (alone, counts.per_first[i])
+            if forms:
+                t = _most_common(forms, first)
+                if forms[t] > forms.get(order[i], 0):
+                    choices[i] = t
     choices = {i: t for i, t in choices.items()
                if not marked[i] and (only is None or order[i] in only)}
     if not choices or all(choices[i] == order[i] for i in choices):
@@ -143,11 +165,14 @@ def restore_accents(q: ParsedQuery, counts: AccentCounts,
     return _rewrite(q.text, choices, order)
 
 
-def correct_spelling(lexicon: Lexicon, q: ParsedQuery) -> tuple[str, set[str]] | None:
+def correct_spelling(lexicon: Lexicon, q: ParsedQuery,
+                     doubtful: Callable[[QTerm, int], bool] | None = None) -> tuple[str, set[str]] | None:
     """Unknown syllables replaced: by the typo the search matched for them (see
     :class:`~.variants.Typos`: chosen by the words beside it), else, for a word of letters,
     by the most frequent index term one edit away shaped as it is (see :func:`_nearest`);
-    words with digits get no guess. A word whose
+    words with digits get no guess. A word the index holds is replaced only when
+    ``doubtful(term, paragraphs)`` says it may be a slip and the search matched a typo for
+    it (see :meth:`~.variants.Typos.doubtful`: `nguyên nhâ` -> `nguyên nhân`). A word whose
     other spelling the index holds (an `i`/`y` twin, an abbreviation's expansion or short
     form) is no typo: it stays, or in a query typed without marks becomes its twin, whose
     marks the texts then give (`ki niem` -> `kỷ niệm`). The query so corrected, and the
@@ -155,7 +180,11 @@ def correct_spelling(lexicon: Lexicon, q: ParsedQuery) -> tuple[str, set[str]] |
     order = [t.folded for t in q.typed_terms()]
     choices: dict[int, str] = {}
     for i, (t, typed, twin, variants) in enumerate(_typed_syllables(q)):
-        if lexicon.folded_df(t.folded) > 0 or len(t.term) > MAX_SPELLING_LENGTH:
+        held = lexicon.folded_df(t.folded)
+        if held or len(t.term) > MAX_SPELLING_LENGTH:
+            typo = next((v.terms[0].folded for v in variants if v.variant == TYPO), None)
+            if typo is not None and held and doubtful is not None and doubtful(t, held):
+                choices[i] = typo
             continue
         if any(all(lexicon.folded_df(x.folded) for x in v.terms) for v in variants
                if v.variant == ABBREVIATION or (v.variant == I_Y and v.text == typed)):
@@ -226,12 +255,16 @@ class Suggestion:
     the index), then, for a query typed without marks or corrected, its accented form,
     learned from how its best candidates write the syllables :attr:`accents` names."""
 
-    def __init__(self, lexicon: Lexicon, q: ParsedQuery, total: int):
+    def __init__(self, lexicon: Lexicon, q: ParsedQuery, total: int,
+                 doubtful: Callable[[QTerm, int], bool] | None = None):
+        """``doubtful``: whether a word the index holds may be a slip (see
+        :func:`correct_spelling`)."""
         terms = q.typed_terms()
         self.original = text = q.text
         self.only: set[str] | None = None  # the syllables whose marks may be restored
-        if total < FEW_HITS or any(lexicon.folded_df(t.folded) == 0 for t in terms):
-            fixed = correct_spelling(lexicon, q)
+        guessed = any(c.variant == TYPO for u in q.units for c in u.alternatives)
+        if total < FEW_HITS or guessed or any(lexicon.folded_df(t.folded) == 0 for t in terms):
+            fixed = correct_spelling(lexicon, q, doubtful)
             if fixed and fixed[0] != q.text:
                 if q.marked:
                     self.only = fixed[1]

@@ -115,9 +115,11 @@ class Typos:
     it: for a word the index does not hold, the neighbour most often written beside the
     query's words around it (`kinh nghệm` -> `nghiệm`, not the commoner `nghệ`), else its
     most frequent (for a three-letter word, only one written beside them); for a word it
-    holds, in a short query, the neighbours much rarer than it that are no Vietnamese
-    syllable in any marks (the texts' typos: `nghệm` for `nghiệm`). Never for codes,
-    numbers, short words or long ones."""
+    holds but may be a slip (see :meth:`doubtful`), the neighbour written beside them more
+    often than the word (`nguyên nhâ` -> `nhân`); for a word it holds, in a short query,
+    the neighbours much rarer than it that are no Vietnamese syllable in any marks (the
+    texts' typos: `nghệm` for `nghiệm`). Never for codes, numbers, short words or long
+    ones."""
 
     def __init__(self, lexicon: Lexicon, paragraphs: int, bigrams: BigramFrequencies | None = None):
         """``bigrams``: how many articles hold each pair of folded syllables."""
@@ -139,6 +141,13 @@ class Typos:
             if len(folded) < TYPO_MIN_LETTERS:  # many neighbours: only one the context shows
                 scored = [n for n in scored if n[0]]
             return [max(scored)[2]] if scored else []
+        if self.doubtful(term, held) and (before or after):
+            own = self._beside(folded, held, before, after)
+            scored = [(self._beside(f, df, before, after), df, f)
+                      for f, df in self.lexicon.folded_neighbors(folded)]
+            scored = [n for n in scored if n[0] > own]
+            if scored:
+                return [max(scored)[2]]
         if not short or len(folded) < TYPO_MIN_LETTERS or not syllable_shaped(folded):
             return []
         rare = min(self.rare, TYPO_SHARE * held)
@@ -147,6 +156,11 @@ class Typos:
             vietnamese = dictionary_syllables()
             found = [(df, f) for df, f in found if f not in vietnamese]
         return [f for _, f in sorted(found, reverse=True)[:TYPOS_PER_WORD]]
+
+    def doubtful(self, term: QTerm, held: int) -> bool:
+        """Whether a word the index holds in some spelling (``held`` paragraphs) may still
+        be a slip: typed with marks the index never writes it with (`nhâ`, `dưi`)."""
+        return bool(held) and term.marked and not self.lexicon.doc_frequency("syl", term.term)
 
     def _beside(self, folded: str, df: int, before: str | None, after: str | None) -> int:
         """Articles holding ``folded`` (held by ``df`` paragraphs) after ``before``, plus
