@@ -221,6 +221,30 @@ def test_a_corrected_query_keeps_the_marks_typed(neighbours):
 
 
 @pytest.fixture(scope="module")
+def apart(tmp_path_factory) -> Searcher:
+    """Paragraphs holding a short query's words apart, and others holding them apart too
+    but also as one run in another spelling (`CAND`, `chiến sỹ`)."""
+    folder = tmp_path_factory.mktemp("apart") / "corpus"
+    folder.mkdir()
+    write_article(folder, "a-apart", ["Tin", "Công nhân ở An Giang có dân số đông, công an nói.",
+                                      "Chiến dịch của bác sĩ và y tá."])
+    write_article(folder, "b-short", ["Tin", "Hội Cựu CAND, công an tỉnh, thăm an dưỡng.",
+                                      "Các chiến sỹ và bác sĩ tham gia chiến dịch."])
+    s = Searcher(folder, folder.parent / "index")
+    assert s.run("index").exit_code == 0
+    return s
+
+
+def test_a_run_in_another_spelling_ranks_above_the_words_apart(apart):
+    """`CAND` stands for `Công an nhân dân`, `chiến sỹ` is `chiến sĩ`: the paragraph
+    holding the run so spelled comes first, though it holds the typed words apart as well
+    (so the words' best matches are apart there too)."""
+    for query in ("Công an nhân dân", "chiến sĩ"):
+        for mode in ("--paragraphs", "--articles"):
+            assert [a for a, _ in _articles(apart, query, mode)][:1] == ["b-short"], (query, mode)
+
+
+@pytest.fixture(scope="module")
 def one_spelling(tmp_path_factory) -> Searcher:
     """Texts writing `kỷ niệm` (never `kỉ`), `ANTT` (never `trật tự`), `cựu`, `to`, `thế`,
     `THPT` and `NATO`, and neither `Lưu` nor `TP.HCM`."""

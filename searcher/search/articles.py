@@ -110,7 +110,7 @@ class ArticleRanker:
             holding = paragraphs_holding(hits, art.paragraph_at, plan.weights.shifts)
             features = article_evidence(scored, aplan.weights, pairs, length, avg_article, lead_end,
                                         holding, len(art.starts), stage_one, traits)
-            tier, spellings = phrase_tier(scored, plan.weights, whole)
+            tier, spellings = phrase_tier(scored, plan.weights, whole, hits)
             out.append(ScoredArticle(a, art, whole, hits, scored, holding, features, tier, spellings))
         return out
 

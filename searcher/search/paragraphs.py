@@ -20,7 +20,7 @@ def score_paragraph(c: Candidate, plan: Plan, avg_len: float, hits: Hits | None 
         hits = unit_hits(c.pt, plan.weights.clauses)
     scored = score_hits(hits, plan.weights, len(c.pt), avg_len, plan.compound_docs.get(c.docnum, 0.0))
     c.take(scored)
-    c.tier, c.spellings = phrase_tier(scored, plan.weights, c.pt)
+    c.tier, c.spellings = phrase_tier(scored, plan.weights, c.pt, hits)
 
 
 def rank_spellings(cands: list) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterable, Sequence
 
-from .matching import ParagraphTerms
+from .matching import Hits, ParagraphTerms
 from .scoring import LONG_QUERY, QueryWeights, Scored, UnitMatch
 
 NOT_TOGETHER, RESPELLED, TOGETHER, AS_TYPED = 0, 1, 2, 3
@@ -33,16 +33,48 @@ def whole_runs(matches: Sequence[UnitMatch | None], adjacent_at: Sequence[set[in
     return sorted(p - before_last for p in ends)
 
 
-def phrase_tier(scored: Scored, weights: QueryWeights, pt: ParagraphTerms) -> tuple[int, frozenset[Spelling]]:
+def runs_in_any_spelling(hits: Hits, weights: QueryWeights) -> list[tuple[int, int]]:
+    """Where every query unit occurs in any of its spellings, each right after the one
+    before: the runs' (start, end) positions, in order. A unit's best match (what
+    :func:`whole_runs` follows) is its typed word wherever the text holds it, so a run
+    written otherwise (`CAND` for `Công an nhân dân`, `chiến sỹ` for `chiến sĩ`) in a
+    text that also holds the typed words apart is found only here."""
+    if len(hits) < 2:
+        return []
+    spans: dict[int, int] = {}  # end -> start of the runs so far
+    for i, (found, alternatives) in enumerate(zip(hits, weights.units)):
+        reached: dict[int, int] = {}
+        for (fold_hits, _), w in zip(found, alternatives):
+            n = w.clause.length
+            for p in fold_hits:
+                if i == 0:
+                    reached.setdefault(p + n, p)
+                elif p in spans:
+                    reached.setdefault(p + n, spans[p])
+        spans = reached
+        if not spans:
+            return []
+    return sorted((start, end) for end, start in spans.items())
+
+
+def phrase_tier(scored: Scored, weights: QueryWeights, pt: ParagraphTerms,
+                hits: Hits | None = None) -> tuple[int, frozenset[Spelling]]:
     """How a text holds the query as one run: :data:`AS_TYPED` (every syllable typed with
     marks matching them), :data:`TOGETHER` (other marks), :data:`RESPELLED` (a word in
     another spelling: see :mod:`.variants`), or :data:`NOT_TOGETHER`; and the
-    spellings of its runs (their normalized syllables). Long queries are never together:
-    they rank on the score alone (see :func:`~.scoring.rank_key`)."""
+    spellings of its runs (their normalized syllables). ``hits``: the text's matches of
+    every alternative, to find runs of other spellings the best matches miss (see
+    :func:`runs_in_any_spelling`). Long queries are never together: they rank on the
+    score alone (see :func:`~.scoring.rank_key`)."""
     if len(weights.units) > LONG_QUERY:
         return NOT_TOGETHER, frozenset()
     runs = whole_runs(scored.matches, scored.adjacent_at)
     if not runs:
+        others = (runs_in_any_spelling(hits, weights)
+                  if hits is not None and scored.all_matched
+                  and any(len(alternatives) > 1 for alternatives in weights.units) else [])
+        if others:
+            return RESPELLED, frozenset(tuple(pt.terms[a:b]) for a, b in others)
         return NOT_TOGETHER, frozenset()
     matches = [m for m in scored.matches if m is not None]
     offsets, length = [], 0
