@@ -205,25 +205,27 @@ def correct_spelling(lexicon: Lexicon, q: ParsedQuery,
 
 def _nearest(lexicon: Lexicon, t: QTerm, syllable: bool) -> str | None:
     """The index term one edit from ``t`` that most paragraphs hold, a syllable for a word
-    shaped like one (``syllable``): a word typed with marks takes one with marks; one typed
-    without, any (accented neighbours come through their folded forms, whose marks the
-    texts then give). A word shaped like no syllable (a code) takes no syllable, and a
-    code with a letter more before one as long, never a shorter one (`THP` -> `THPT`, not
-    `TP`; `NTO` never `TO`)."""
-    best, best_key = None, None
+    shaped like one (``syllable``), else a code as :func:`_nearest_code` picks it: a word
+    typed with marks takes one with marks; one typed without, any (accented neighbours
+    come through their folded forms, whose marks the texts then give)."""
     probes = ([("syl", t.term, True)] if t.marked else
               [("sylf", t.folded, False), ("syl", t.folded, False)])
-    for field, probe, marks in probes:
-        for cand in lexicon.near(field, probe, marks):
-            if syllable_shaped(fold_term(cand)) != syllable:
-                continue
-            longer = len(cand) > len(probe)
-            if not syllable and not longer and len(cand) < len(probe):
-                continue
-            key = (syllable or longer, lexicon.doc_frequency(field, cand))
-            if key[1] and (best_key is None or key > best_key):
-                best, best_key = cand, key
-    return best
+    found = [(cand, lexicon.doc_frequency(field, cand))
+             for field, probe, marks in probes for cand in lexicon.near(field, probe, marks)]
+    if not syllable:
+        return _nearest_code(t.term, found)
+    found = [(cand, df) for cand, df in found if df and syllable_shaped(fold_term(cand))]
+    return max(found, key=lambda found: found[1])[0] if found else None
+
+
+def _nearest_code(typed: str, neighbours: list[tuple[str, int]]) -> str | None:
+    """The code that a code typed with a slip may stand for, of its ``neighbours`` one
+    edit away (with how many paragraphs hold them): one that is no syllable either, a
+    letter longer (one left out: `THP` for `THPT`) before one as long, never shorter
+    (`NTO` is not `TO`, nor `TP` `THP`); the commonest."""
+    best = max(((len(c) > len(typed), df, c) for c, df in neighbours
+                if df and len(c) >= len(typed) and not syllable_shaped(fold_term(c))), default=None)
+    return best[2] if best else None
 
 
 def _typed_syllables(q: ParsedQuery) -> list[tuple[QTerm, str, str | None, list[Clause]]]:
