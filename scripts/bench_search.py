@@ -1,7 +1,7 @@
 """Query latency of the working tree beside a committed version, in one process.
 
     python scripts/bench_search.py [--against REF] [--sets titles,nodia,abstracts,abbreviations,iy]
-                                   [--rounds 3] [--cold] [--paragraphs] [--shared PATH]
+                                   [--rounds 3] [--cold] [--paragraphs] [--suggest] [--shared PATH]
 
 Both versions of the `searcher` package are loaded side by side (the committed one from
 `git archive REF`, HEAD by default) and open the same index: the VietNews eval sample that
@@ -16,6 +16,8 @@ to 1e-6), and how many queries' totals each version gives as an estimate.
 an i/y syllable, with them swapped, as scripts/eval_relevance.py measures them.
 `--cold` forgets each engine's session caches before every query (a session's first query).
 `--facets` has the working tree count facets too, as `searcher search --json` does.
+`--suggest` has both make suggestions, as `searcher search` does (answers then differ in
+their suggestion too).
 """
 from __future__ import annotations
 
@@ -82,6 +84,8 @@ def main() -> None:
     ap.add_argument("--paragraphs", action="store_true", help="rank paragraphs, not articles")
     ap.add_argument("--facets", action="store_true",
                     help="the working tree also counts facets (as `search --json` does)")
+    ap.add_argument("--suggest", action="store_true",
+                    help="both make suggestions (as `searcher search` does)")
     ap.add_argument("--shared", default=str(SHARED), help="the shared data folder")
     args = ap.parse_args()
     sets = [s for s in args.sets.split(",") if s]
@@ -110,7 +114,7 @@ def main() -> None:
         print_header(args.against, "tree")
         for name in sets:
             run_set(name, texts[name], engines, args.rounds, args.cold, not args.paragraphs,
-                    {"working tree": {"facets": True}} if args.facets else {})
+                    {"working tree": {"facets": True}} if args.facets else {}, args.suggest)
 
 
 def print_header(old: str, new: str) -> None:
@@ -120,7 +124,7 @@ def print_header(old: str, new: str) -> None:
 
 
 def run_set(name: str, texts: list[str], engines: dict, rounds: int, cold: bool, articles: bool,
-            extra: dict[str, dict]) -> None:
+            extra: dict[str, dict], suggest: bool = False) -> None:
     labels = list(engines)
     times = {label: [[] for _ in texts] for label in labels}
     answers = {label: [] for label in labels}
@@ -129,8 +133,9 @@ def run_set(name: str, texts: list[str], engines: dict, rounds: int, cold: bool,
         engine = engines[label]
         engine.clear_caches()
         for text in texts:
-            r = engine.search(text, limit=10, articles=articles, suggest=False, **extra.get(label, {}))
-            answers[label].append((r.total, [(h.article, h.paragraph, round(h.score, 6)) for h in r.hits]))
+            r = engine.search(text, limit=10, articles=articles, suggest=suggest, **extra.get(label, {}))
+            answers[label].append((r.total, [(h.article, h.paragraph, round(h.score, 6)) for h in r.hits],
+                                   r.suggestion))
             estimated[label] += not r.total_exact
     for round_ in range(rounds):
         for i, text in enumerate(texts):
@@ -140,7 +145,7 @@ def run_set(name: str, texts: list[str], engines: dict, rounds: int, cold: bool,
                 if cold:
                     engine.clear_caches()
                 t = time.perf_counter()
-                engine.search(text, limit=10, articles=articles, suggest=False, **extra.get(label, {}))
+                engine.search(text, limit=10, articles=articles, suggest=suggest, **extra.get(label, {}))
                 times[label][i].append((time.perf_counter() - t) * 1000)
     per_query = {label: [median(ts) for ts in times[label]] for label in labels}
     old, new = (per_query[label] for label in labels)
