@@ -13,7 +13,8 @@ the median of the per-query ratios, and how many queries' answers differ (the to
 and the top 10's articles, or with `--paragraphs` their paragraphs, with their scores
 to 1e-6), and how many queries' totals each version gives as an estimate.
 `abbreviations` and `iy` are the titles holding a table abbreviation (or its expansion) or
-an i/y syllable, with them swapped, as scripts/eval_relevance.py measures them.
+an i/y syllable, with them swapped, as scripts/eval_relevance.py measures them; `names`
+and `phrases` the short queries scripts/eval_names.py judges (not run by default).
 `--cold` forgets each engine's session caches before every query (a session's first query).
 `--facets` has the working tree count facets too, as `searcher search --json` does.
 `--suggest` has both make suggestions, as `searcher search` does (answers then differ in
@@ -33,9 +34,11 @@ from pathlib import Path
 from shared_data import PROJECT, QUERY_FORMS, SHARED, die, median, percentile, query_sets
 
 # Beside the query forms, the titles holding an abbreviation of the table (or its
-# expansion) or an i/y syllable, swapped (see scripts/eval_relevance.py).
+# expansion) or an i/y syllable, swapped (see scripts/eval_relevance.py), and short queries:
+# the names and lowercase phrases scripts/eval_names.py judges, typed with their marks.
 SWAPPED = ("abbreviations", "iy")
-SETS = (*QUERY_FORMS, *SWAPPED)
+SHORT = ("names", "phrases")
+SETS = (*QUERY_FORMS, *SWAPPED, *SHORT)
 
 
 def load_committed(ref: str, folder: Path):
@@ -78,7 +81,8 @@ def build_committed_index(folder: Path, corpus: Path, index: Path) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--against", default="HEAD", help="the committed version to compare with")
-    ap.add_argument("--sets", default=",".join(SETS), help="query sets: " + ", ".join(SETS))
+    ap.add_argument("--sets", default=",".join((*QUERY_FORMS, *SWAPPED)),
+                    help="query sets: " + ", ".join(SETS))
     ap.add_argument("--rounds", type=int, default=3, help="times each query is answered by each")
     ap.add_argument("--cold", action="store_true", help="forget session caches before every query")
     ap.add_argument("--paragraphs", action="store_true", help="rank paragraphs, not articles")
@@ -107,6 +111,13 @@ def main() -> None:
         texts = query_sets(queries)
         for name, swap in zip(SWAPPED, (ev.swap_abbreviations, ev.swap_i_y)):
             texts[name] = [t for t in map(swap, texts["titles"]) if t]
+        if any(name in SHORT for name in sets):
+            from eval_names import NameSet, corpus_paragraphs
+
+            paragraphs = corpus_paragraphs(corpus)
+            for name, lowercase in zip(SHORT, (False, True)):
+                if name in sets:
+                    texts[name] = [surface for surface, _ in NameSet(paragraphs, lowercase).names]
         mode = "paragraphs" if args.paragraphs else "--articles"
         print(f"VietNews eval sample: 3,000 articles, {len(queries)} queries a set (swapped "
               f"sets: the titles that have one), {mode}, "

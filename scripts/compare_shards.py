@@ -1,12 +1,14 @@
 """Does a sharded index answer exactly as a single index of the same corpus?
 
     python scripts/compare_shards.py [--shards 4] [--articles 3000] [--queries 1500]
-                                     [--forms titles,nodia,abstracts] [--cluster]
+                                     [--forms titles,nodia,abstracts,names,phrases] [--cluster]
                                      [--fresh] [--shared PATH]
 
 Builds (once, cached in the temp folder beside scripts/eval_relevance.py's) a single index
 and an N-shard index of the VietNews eval sample, runs every query of each form through
-both, in both result modes (paragraphs, --articles), and compares the answers: each hit's
+both, in both result modes (paragraphs, --articles), and the short queries
+scripts/eval_names.py judges (`names`, `phrases`, with marks and without), and compares
+the answers: each hit's
 article, paragraph, score (to 1e-6) and shown paragraphs, the total and whether it is
 exact, the suggestion and the facets. Prints the count of queries answered differently per
 form and mode, and the first differences. With `--cluster`, the shards are also searched
@@ -23,6 +25,8 @@ from pathlib import Path
 
 from shared_data import QUERY_FORMS as FORMS, SHARED, die
 
+SHORT = ("names", "phrases")  # short queries (scripts/eval_names.py), with marks and without
+
 import eval_relevance as ev
 from searcher.index import IndexStore, update_layout
 from searcher.search import SearchEngine
@@ -36,15 +40,14 @@ def answer(engine: SearchEngine, text: str, articles: bool) -> tuple:
     return hits, r.total, r.total_exact, r.suggestion, facets
 
 
-def compare(one: SearchEngine, name: str, many: SearchEngine, queries: list[dict],
-            forms: list[str], show: int) -> int:
+def compare(one: SearchEngine, name: str, many: SearchEngine, texts: dict[str, list[str]],
+            show: int) -> int:
     """Queries answered differently by ``many`` than by ``one``, printed per form and mode."""
     different = 0
-    for form in forms:
+    for form, queries in texts.items():
         for articles in (False, True):
             diffs = []
-            for q in queries:
-                text = FORMS[form](q)
+            for text in queries:
                 a, b = answer(one, text, articles), answer(many, text, articles)
                 if a != b:
                     diffs.append((text, a, b))
@@ -75,15 +78,15 @@ def main() -> None:
     ap.add_argument("--shards", type=int, default=4)
     ap.add_argument("--articles", type=int, default=3000)
     ap.add_argument("--queries", type=int, default=1500)
-    ap.add_argument("--forms", default=",".join(FORMS), help="forms: " + ", ".join(FORMS))
+    ap.add_argument("--forms", default=",".join((*FORMS, *SHORT)), help="forms: " + ", ".join((*FORMS, *SHORT)))
     ap.add_argument("--fresh", action="store_true", help="build both indexes again")
     ap.add_argument("--shared", default=str(SHARED), help="the shared data folder")
     ap.add_argument("--cluster", action="store_true", help="also search the shards on Dask actors")
     ap.add_argument("--show", type=int, default=3, help="differences printed per form and mode")
     args = ap.parse_args()
     forms = [f for f in args.forms.split(",") if f]
-    if not forms or any(f not in FORMS for f in forms):
-        die(f"--forms takes {', '.join(FORMS)}")
+    if not forms or any(f not in FORMS and f not in SHORT for f in forms):
+        die(f"--forms takes {', '.join([*FORMS, *SHORT])}")
     _, queries, corpus, single = ev.prepared_vietnews(Path(args.shared), args.queries, "eval",
                                                       args.articles, args.fresh)
     sharded = single.with_name(f"{single.name}-{args.shards}-shards")
@@ -102,7 +105,15 @@ def main() -> None:
                 SearchEngine(sharded, parts=cluster_parts(c.scheduler_address)))
         print(f"{len(queries)} queries, {one.articles} articles; the single index against "
               + ", ".join(others))
-        different = sum(compare(one, name, many, queries, forms, args.show)
+        texts = {f: [FORMS[f](q) for q in queries] for f in forms if f in FORMS}
+        if any(f in SHORT for f in forms):
+            from eval_names import NameSet, corpus_paragraphs
+
+            paragraphs = corpus_paragraphs(corpus)
+            for f in (f for f in forms if f in SHORT):
+                surfaces = [s for s, _ in NameSet(paragraphs, f == "phrases").names]
+                texts[f] = surfaces + [ev.strip_diacritics(s) for s in surfaces]
+        different = sum(compare(one, name, many, texts, args.show)
                         for name, many in others.items())
     sys.exit(1 if different else 0)
 

@@ -1,5 +1,6 @@
-"""Names and short phrases: precision@10 of the paragraphs that hold a name, typed with its
-marks and without, on a corpus sample, beside plain Whoosh with AND queries.
+"""Names and short phrases: precision@10 of the paragraphs that hold a name (or a lowercase
+phrase), typed with its marks and without, on a corpus sample, beside plain Whoosh with AND
+queries.
 
 Used by eval_relevance.py (`--only names`), on the VietNews sample and on a VNTC sample.
 
@@ -48,32 +49,55 @@ def _capitalized(word: str) -> bool:
     return word[:1].isupper() and not (len(word) > 1 and word.isupper())
 
 
+COMMON_SHARE = 0.06
+
+
+def _common_words(paragraphs: list[tuple[str, str]]) -> set[str]:
+    """The words held by more than :data:`COMMON_SHARE` of the paragraphs."""
+    df = Counter(w for _, text in paragraphs for w in {normalize_term(w) for w, _, _ in _words(text)})
+    return {w for w, n in df.items() if n > COMMON_SHARE * len(paragraphs)}
+
+
 def _grams(words: list[str]) -> set[tuple[str, ...]]:
     return {tuple(words[i:i + n]) for n in (2, 3) for i in range(len(words) - n + 1)}
 
 
 class NameSet:
-    """The names of a set of paragraphs, and which paragraphs hold each."""
+    """The names of a set of paragraphs, and which paragraphs hold each; with ``lowercase``,
+    phrases instead: runs of two or three lowercase words (`giá vàng`, `tai nạn giao
+    thông`) inside a clause, none of them among the commonest words (held by more than
+    ``COMMON_SHARE`` of the paragraphs: `của`, `các`)."""
 
-    def __init__(self, paragraphs: Iterable[tuple[str, str]]):
+    def __init__(self, paragraphs: Iterable[tuple[str, str]], lowercase: bool = False):
         """``paragraphs``: (article, text) pairs."""
+        paragraphs = list(paragraphs)
         surfaces: dict[tuple[str, ...], Counter] = {}
         self.exact_grams: list[set] = []
         self.folded_grams: list[set] = []
         articles: list[str] = []
+        common = _common_words(paragraphs) if lowercase else set()
+
+        def wanted(word: str) -> bool:
+            if lowercase:
+                return word.islower() and normalize_term(word) not in common
+            return _capitalized(word)
+
         for article, text in paragraphs:
             articles.append(article)
             words = _words(text)
             run: list[str] = []
             run_starts_clause = True
             for word, starts_clause, joined in [*words, ("", True, False)]:
-                if run and joined and _capitalized(word):
+                if run and joined and wanted(word):
                     run.append(word)
                     continue
-                if 2 <= len(run) <= 3 and not run_starts_clause:
-                    key = tuple(normalize_term(w) for w in run)
-                    surfaces.setdefault(key, Counter())[" ".join(run)] += 1
-                run = [word] if _capitalized(word) else []
+                if 2 <= len(run) <= 3 and (lowercase or not run_starts_clause):
+                    grams = [run] if not lowercase else [run[i:i + n] for n in (2, 3)
+                                                          for i in range(len(run) - n + 1)]
+                    for gram in grams:
+                        key = tuple(normalize_term(w) for w in gram)
+                        surfaces.setdefault(key, Counter())[" ".join(gram)] += 1
+                run = [word] if wanted(word) else []
                 run_starts_clause = starts_clause
             norm = [normalize_term(w) for w, _, _ in words]
             self.exact_grams.append(_grams(norm))
@@ -154,13 +178,19 @@ def corpus_paragraphs(corpus: Path) -> list[tuple[str, str]]:
     return out
 
 
-def report(label: str, engine, corpus: Path, cache: Path, baselines: bool) -> None:
-    """Print names precision@10, with and without marks, for searcher in both result modes
-    and (``baselines``) Whoosh with AND queries."""
+def report(label: str, engine, corpus: Path, cache: Path, baselines: bool,
+           lowercase: bool = False) -> None:
+    """Print names (``lowercase``: phrases) precision@10, with and without marks, for
+    searcher in both result modes and (``baselines``) Whoosh with AND queries."""
     paragraphs = corpus_paragraphs(corpus)
-    names = NameSet(paragraphs)
-    print(f"\nNames on {label}: {len(names.names)} names of 2-3 capitalized syllables held by "
-          f">= {MIN_PARAGRAPHS} paragraphs, precision@10 of paragraphs holding them")
+    names = NameSet(paragraphs, lowercase)
+    if lowercase:
+        print(f"\nPhrases on {label}: {len(names.names)} runs of 2-3 lowercase words, none held by "
+              f"more than {COMMON_SHARE:.0%} of the paragraphs, the run held by >= {MIN_PARAGRAPHS} "
+              f"paragraphs, precision@10 of paragraphs holding them")
+    else:
+        print(f"\nNames on {label}: {len(names.names)} names of 2-3 capitalized syllables held by "
+              f">= {MIN_PARAGRAPHS} paragraphs, precision@10 of paragraphs holding them")
     print(f"  {'system':<38}{'with marks':>12}{'without':>12}{'median ms':>12}{'p95 ms':>10}")
     systems: list[tuple[str, Callable[[str], list[str]]]] = [
         ("searcher --paragraphs", lambda q: [h.text for h in engine.search(q, limit=10, suggest=False).hits]),
@@ -178,4 +208,4 @@ def report(label: str, engine, corpus: Path, cache: Path, baselines: bool) -> No
         print(f"  {name:<38}{marked:>12.4f}{unmarked:>12.4f}{statistics.median(times):>12.1f}"
               f"{sorted(times)[int(0.95 * (len(times) - 1))]:>10.1f}")
     print(f"  (article hits, one per article: at most {names.article_bound:.4f}, as fewer than 10 "
-          f"articles hold some names)")
+          f"articles hold some {'phrases' if lowercase else 'names'})")

@@ -407,12 +407,16 @@ def main() -> None:
         from eval_names import report
 
         _, _, corpus, index = prepared_vietnews(shared, args.queries, args.split, args.articles, args.fresh)
-        report(f"the VietNews {args.split} sample", Ours(corpus, index, False).engine, corpus, CACHE,
-               not args.skip_baselines)
+        engine = Ours(corpus, index, False).engine
+        for lowercase in (False, True):
+            report(f"the VietNews {args.split} sample", engine, corpus, CACHE, not args.skip_baselines,
+                   lowercase)
         corpus = prepared_vntc(args.vntc or str(shared / "corpus" / "vntc.tar.xz"), args.articles,
                                args.split, args.fresh)
-        report(f"a VNTC sample ({args.split})", Ours(corpus, CACHE / f"{corpus.name}-ours", args.fresh).engine,
-               corpus, CACHE, not args.skip_baselines)
+        engine = Ours(corpus, CACHE / f"{corpus.name}-ours", args.fresh).engine
+        for lowercase in (False, True):
+            report(f"a VNTC sample ({args.split})", engine, corpus, CACHE, not args.skip_baselines,
+                   lowercase)
 
     if args.only in (None, "xquad"):
         passages, xq = xquad(shared)

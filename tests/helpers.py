@@ -50,6 +50,13 @@ class Searcher:
         return json.loads(result.stdout)
 
 
+def indexed(corpus: Path) -> Searcher:
+    """The CLI over ``corpus``, its index built (in a folder beside it)."""
+    s = Searcher(corpus, corpus.parent / "index")
+    assert s.run("index").exit_code == 0
+    return s
+
+
 def write_article(folder: Path, name: str, paragraphs: list[str]) -> None:
     """An article file of ``paragraphs`` (the first its title) named ``name``.txt."""
     (folder / f"{name}.txt").write_text("\n".join(paragraphs) + "\n", encoding="utf-8")

@@ -16,7 +16,7 @@ from searcher.index import IndexStore, update_index
 from searcher.search import SearchEngine
 from searcher.search.paragraphs import CANDIDATES
 
-from helpers import Searcher, write_article
+from helpers import Searcher, indexed, write_article
 
 APART = 2 * CANDIDATES  # paragraphs holding the words apart
 
@@ -128,3 +128,26 @@ def test_odd_short_and_long_queries_answer(names, query):
     result = Searcher(corpus, index).run("search", "--json", query)
     assert result.exit_code in (0, 1), result.output
     assert "Traceback" not in result.output
+
+
+@pytest.fixture(scope="module")
+def apart_in_articles(tmp_path_factory) -> Searcher:
+    """More articles holding `giá` and `vàng` in different paragraphs than stage two scores
+    as wholes, named so that they win stage one's ties, and one article writing `giá vàng`."""
+    from searcher.search.articles import ARTICLE_CANDIDATES
+
+    corpus = tmp_path_factory.mktemp("apart-articles") / "corpus"
+    corpus.mkdir()
+    write_article(corpus, "a-run", ["Thị trường", "Giá vàng hôm nay tăng nhẹ"])
+    for i in range(ARTICLE_CANDIDATES + 5):
+        write_article(corpus, f"b-{i:03d}", [f"Thể thao {i}", f"Đội tuyển giành huy chương vàng số {i}",
+                                            f"Vé được bán với giá rẻ, đợt {i}"])
+    return indexed(corpus)
+
+
+def test_an_article_holding_a_lowercase_run_comes_first(apart_in_articles):
+    """Stage one finds no lowercase run in the index, and every article holds both words:
+    the one holding them in one paragraph reaches stage two, which puts its run first."""
+    for query in ("giá vàng", "gia vang"):
+        hits = apart_in_articles.json(query)["hits"]
+        assert [h["article"] for h in hits[:1]] == ["a-run"], query

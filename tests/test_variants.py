@@ -13,7 +13,7 @@ import pytest
 from searcher.analysis.abbreviations import definitions
 from searcher.analysis.spellings import iy_twin
 
-from helpers import Searcher, write_article
+from helpers import Searcher, indexed, write_article
 
 
 @pytest.fixture(scope="module")
@@ -198,9 +198,7 @@ def neighbours(tmp_path_factory) -> Searcher:
     write_article(folder, "lessons", ["Bài học", "Đây là bài học kinh nghiệm quý"])
     for i in range(3):
         write_article(folder, f"camera-{i}", [f"Tin {i}", f"Lắp camera an ninh mới ở phố {i}"])
-    s = Searcher(folder, folder.parent / "index")
-    assert s.run("index").exit_code == 0
-    return s
+    return indexed(folder)
 
 
 def test_an_unknown_word_is_taken_for_the_neighbour_written_beside_its_words(neighbours):
@@ -230,9 +228,7 @@ def apart(tmp_path_factory) -> Searcher:
                                       "Chiến dịch của bác sĩ và y tá."])
     write_article(folder, "b-short", ["Tin", "Hội Cựu CAND, công an tỉnh, thăm an dưỡng.",
                                       "Các chiến sỹ và bác sĩ tham gia chiến dịch."])
-    s = Searcher(folder, folder.parent / "index")
-    assert s.run("index").exit_code == 0
-    return s
+    return indexed(folder)
 
 
 def test_a_run_in_another_spelling_ranks_above_the_words_apart(apart):
@@ -254,9 +250,7 @@ def one_spelling(tmp_path_factory) -> Searcher:
         write_article(folder, f"k-{i}", [f"Tin {i}", f"Lễ kỷ niệm 50 năm, Hội Cựu chiến binh số {i}",
                                          f"Bảo đảm ANTT, căn nhà to số {i}",
                                          f"Thi THPT thế nào, NATO số {i}"])
-    s = Searcher(folder, folder.parent / "index")
-    assert s.run("index").exit_code == 0
-    return s
+    return indexed(folder)
 
 
 def test_another_spelling_the_index_holds_is_no_typo(one_spelling):
@@ -288,9 +282,7 @@ def slips(tmp_path_factory) -> Searcher:
     for i in range(4):
         write_article(folder, f"house-{i}", [f"Nhà {i}", f"Nhà nguyên căn, tìm cá chết trong nhà số {i}",
                                              f"Dùi trống số {i}, lặn sâu vào nước"])
-    s = Searcher(folder, folder.parent / "index")
-    assert s.run("index").exit_code == 0
-    return s
+    return indexed(folder)
 
 
 def test_a_word_typed_with_marks_the_index_never_writes_takes_its_neighbour(slips):

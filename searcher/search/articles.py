@@ -13,7 +13,7 @@ from .paragraphs import score_paragraph
 from .phrases import phrase_tier
 from .query import ParsedQuery
 from .results import Candidate
-from .retrieval import TOGETHER_FIRST, Plan, Pool, Retriever, holding_every_unit, needs_text
+from .retrieval import ONE_PARAGRAPH_FIRST, TOGETHER_FIRST, Plan, Pool, Retriever, holding_every_unit, needs_text
 from .scoring import FOLD_WEIGHT, Scored, article_idf, hit_matches, score_hits, short_query
 from .stats import CorpusStats
 
@@ -143,7 +143,9 @@ class ArticleRanker:
     def pool(self, q: ParsedQuery, plan: Plan, wanted_terms: frozenset[str]) -> tuple[Pool, Plan, dict[str, int]]:
         """Stage one for articles: those that may match, scored by the article-level idf of
         the distinctive query words they hold and of the query compounds in one of their
-        paragraphs (:meth:`add_common_words` then tells the best few hundred apart). Returns
+        paragraphs, those holding a short query's words in one paragraph (as one
+        capitalized run, more) first (:meth:`add_common_words` then tells the best few
+        hundred apart). Returns
         the pool, the article-level plan, and each article's article document."""
         aplan = self.retriever.plan(q, None, level="a")
         article_of = self.retriever.postings.article_of
@@ -178,6 +180,9 @@ class ArticleRanker:
         for a in {article_of(d) for d in aplan.together or () if not is_deleted(d)}:
             if a in scores:
                 scores[a] += TOGETHER_FIRST
+        for a in {article_of(d) for d in self.retriever.in_one_paragraph(q) if not is_deleted(d)}:
+            if a in scores:
+                scores[a] += ONE_PARAGRAPH_FIRST
         holding = []
         if short_query(q):
             held = holding_every_unit(aplan, q, self.retriever, "a", article_docs.values())
