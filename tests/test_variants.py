@@ -296,6 +296,20 @@ def test_a_word_typed_with_marks_the_index_never_writes_takes_its_neighbour(slip
         assert data["suggestion"] == suggestion, query
 
 
+def test_a_marked_word_takes_no_unmarked_foreign_word_for_a_slip(tmp_path):
+    """`yang` is one edit from `vang`, rare and no Vietnamese syllable, like the texts'
+    slips a short query also matches (`nghệm`); but it is written without marks, so it is
+    a name, not a slip of `vàng`."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(5):
+        write_article(corpus, f"gold-{i}", [f"Tin {i}", f"Giá vàng tăng số {i}"])
+    write_article(corpus, "name", ["Tin", "Ông Yang nói về giá dầu"])
+    s = indexed(corpus)
+    assert "name" not in {h["article"] for h in s.json("giá vàng", extra=("--paragraphs",))["hits"]}
+    assert s.json("giá vàng")["total"] == 5
+
+
 def test_codes_numbers_short_and_long_words_have_no_typos(corpus):
     from searcher.search import SearchEngine
     from searcher.search.variants import TYPO

@@ -118,8 +118,8 @@ class Typos:
     holds but may be a slip (see :meth:`doubtful`), the neighbour written beside them more
     often than the word (`nguyên nhâ` -> `nhân`); for a word it holds, in a short query,
     the neighbours much rarer than it that are no Vietnamese syllable in any marks (the
-    texts' typos: `nghệm` for `nghiệm`). Never for codes, numbers, short words or long
-    ones."""
+    texts' typos: `nghệm` for `nghiệm`), written with marks where it was typed with them.
+    Never for codes, numbers, short words or long ones."""
 
     def __init__(self, lexicon: Lexicon, paragraphs: int, bigrams: BigramFrequencies | None = None):
         """``bigrams``: how many articles hold each pair of folded syllables."""
@@ -155,6 +155,9 @@ class Typos:
         if found:
             vietnamese = dictionary_syllables()
             found = [(df, f) for df, f in found if f not in vietnamese]
+        if found and term.marked:  # a slip of a marked word keeps marks; `yang` is no `vàng`
+            plain = self.lexicon.doc_frequency
+            found = [(df, f) for df, f in found if plain("syl", f) < df]
         return [f for _, f in sorted(found, reverse=True)[:TYPOS_PER_WORD]]
 
     def doubtful(self, term: QTerm, held: int) -> bool:
