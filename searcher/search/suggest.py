@@ -181,8 +181,8 @@ def correct_spelling(lexicon: Lexicon, q: ParsedQuery,
     choices: dict[int, str] = {}
     for i, (t, typed, twin, variants) in enumerate(_typed_syllables(q)):
         held = lexicon.folded_df(t.folded)
+        typo = next((v.terms[0].folded for v in variants if v.variant == TYPO), None)
         if held or len(t.term) > MAX_SPELLING_LENGTH:
-            typo = next((v.terms[0].folded for v in variants if v.variant == TYPO), None)
             if typo is not None and held and doubtful is not None and doubtful(t, held):
                 choices[i] = typo
             continue
@@ -191,7 +191,6 @@ def correct_spelling(lexicon: Lexicon, q: ParsedQuery,
             if twin is not None and not q.marked and lexicon.folded_df(twin):
                 choices[i] = twin
             continue
-        typo = next((v.terms[0].folded for v in variants if v.variant == TYPO), None)
         if typo is not None:
             choices[i] = typo
         elif t.term.isalpha():
@@ -215,14 +214,14 @@ def _nearest(lexicon: Lexicon, t: QTerm, syllable: bool) -> str | None:
     if not syllable:
         return _nearest_code(t.term, found)
     found = [(cand, df) for cand, df in found if df and syllable_shaped(fold_term(cand))]
-    return max(found, key=lambda found: found[1])[0] if found else None
+    return max(found, key=lambda item: item[1])[0] if found else None
 
 
 def _nearest_code(typed: str, neighbours: list[tuple[str, int]]) -> str | None:
     """The code that a code typed with a slip may stand for, of its ``neighbours`` one
     edit away (with how many paragraphs hold them): one that is no syllable either, a
     letter longer (one left out: `THP` for `THPT`) before one as long, never shorter
-    (`NTO` is not `TO`, nor `TP` `THP`); the commonest."""
+    (`NTO` is not `TO`, `THP` not `TP`); the commonest."""
     best = max(((len(c) > len(typed), df, c) for c, df in neighbours
                 if df and len(c) >= len(typed) and not syllable_shaped(fold_term(c))), default=None)
     return best[2] if best else None
