@@ -12,7 +12,7 @@ from searcher.index import IndexStore, update_index
 from searcher.search import SearchEngine
 from searcher.search.query import parse_query
 
-from helpers import Searcher
+from helpers import Searcher, indexed, write_article
 
 HIT_KEYS = {"rank", "score", "article", "paragraph", "title", "date", "text", "highlights", "snippet",
             "path", "line"}
@@ -274,6 +274,30 @@ def test_a_long_query_counts_a_phrase_only_where_its_words_are_consecutive(tmp_p
     data = s.json("bầu", "quốc", "hội", "khóa", "mới", "tháng", "Bình", '-"đi bầu"', extra=extra)
     assert sorted(h["article"] for h in data["hits"]) == ["apart", "apart3", "word3"]
     assert data["total"] == 3 and "total_exact" not in data
+
+
+def test_a_common_word_proves_an_article_without_its_text(tmp_path, monkeypatch):
+    """Matching a long query by any unit, an article the index shows to hold a common
+    query word (read in bitmaps, not in stage one's lists) needs no look at its text: the
+    count stays exact with only the others' texts to look at."""
+    from searcher.search import merge, retrieval
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    texts = {"together": "Lực lượng an ninh đi tuần.", "apart": "Ninh Bình vẫn an toàn, đi chơi.",
+             "apart2": "An Giang và Ninh Thuận.",
+             **{f"w{i}": f"Người dân đi bầu số {i}." for i in range(5)}}
+    for name, text in texts.items():
+        write_article(corpus, name, ["Tin", text])
+    s = indexed(corpus)
+    # `đi` (7 of 8 articles) is common, `an` and `ninh` (3) are not.
+    monkeypatch.setattr(retrieval, "COMMON_MIN_DF", 0)
+    monkeypatch.setattr(retrieval, "COMMON_FRACTION", 0.5)
+    # Three hold the phrase's syllables; two of them hold `đi`; one text is left to look at.
+    monkeypatch.setattr(merge, "VERIFY_ARTICLES", 1)
+    data = s.json('"an ninh"', "đi", "quốc", "hội", "khóa", "mới", extra=("--articles",))
+    assert sorted(h["article"] for h in data["hits"]) == ["apart", "together"]
+    assert data["total"] == 2 and "total_exact" not in data
 
 
 def test_query_traits_are_capitalized_words_and_numbers():

@@ -3,6 +3,7 @@ all their paragraphs (:mod:`.features`), each shown by its best paragraph."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from ..index import BigramFrequencies
 from .documents import Documents, JoinedArticle
@@ -189,10 +190,45 @@ class ArticleRanker:
             holding = [a for a, d in article_docs.items() if d in held]
         check = ((lambda every: self._check(q, plan, wanted_terms, every)) if needs_text(q)
                  else None)
-        # An article document proves a unit for the whole article, not for some paragraphs.
-        proof = aplan.proven if plan.allowed is None else None
-        return Pool(scores, holding, check, str,
-                    (lambda a: article_docs.get(a) in proof) if proof else None), aplan, article_docs
+        return Pool(scores, holding, check, str, self._proven(q, plan, aplan, article_docs)), \
+            aplan, article_docs
+
+    def _proven(self, q: ParsedQuery, plan: Plan, aplan: Plan,
+                article_docs: dict[str, int]) -> Callable[[str], bool] | None:
+        """Whether the index shows an article to hold a query unit (see Pool.proven): a
+        one-syllable alternative of some unit, in any spelling, among the article
+        document's syllables, as a look at its text would find it. Stage one's lists
+        (``aplan.proven``) answer first; the common units' bitmaps (which
+        :meth:`add_common_words` reads too) next; the other one-syllable alternatives'
+        bitmaps (a word read as typed only, its other spellings being common) are read
+        only if an article is left. An article document proves a unit for the whole
+        article, not for some paragraphs: None under filters, and when an excluded phrase
+        must be looked for in every text anyway."""
+        if plan.allowed is not None or not needs_text(q) or any(len(c.terms) > 1 for c in q.excluded):
+            return None
+        proof = aplan.proven
+        common = set(aplan.common)
+        first = [c for i in common for c in q.units[i].alternatives if len(c.terms) == 1]
+        later = [c for i, u in enumerate(q.units) if i not in common
+                 for c in u.alternatives if len(c.terms) == 1]
+        bitmaps = self.retriever.clause_bitmaps
+        tiers: list[list[bytes] | None] = [[bitmaps(c)[1] for c in first], None]
+
+        def proven(a: str) -> bool:
+            d = article_docs.get(a)
+            if d is None:  # in the pool by a compound of one of its paragraphs
+                d = self.documents.article_doc(a)
+                if d is None:
+                    return False
+            if d in proof:
+                return True
+            byte, bit = d >> 3, 1 << (d & 7)
+            if any(b[byte] & bit for b in tiers[0]):
+                return True
+            if tiers[1] is None:
+                tiers[1] = [bitmaps(c)[1] for c in later]
+            return any(b[byte] & bit for b in tiers[1])
+        return proven if first or later else None
 
     def _check(self, q: ParsedQuery, plan: Plan, wanted: frozenset[str], every: bool):
         """A look at an article's text: it holds every query unit (``every``) or one, with
