@@ -1,7 +1,8 @@
 """Query latency of the working tree beside a committed version, in one process.
 
     python scripts/bench_search.py [--against REF] [--sets titles,nodia,abstracts,abbreviations,iy]
-                                   [--rounds 3] [--cold] [--paragraphs] [--suggest] [--shared PATH]
+                                   [--rounds 3] [--cold | --first] [--paragraphs] [--suggest]
+                                   [--shared PATH]
 
 Both versions of the `searcher` package are loaded side by side (the committed one from
 `git archive REF`, HEAD by default) and open the same index: the VietNews eval sample that
@@ -15,7 +16,9 @@ to 1e-6), and how many queries' totals each version gives as an estimate.
 `abbreviations` and `iy` are the titles holding a table abbreviation (or its expansion) or
 an i/y syllable, with them swapped, as scripts/eval_relevance.py measures them; `names`
 and `phrases` the short queries scripts/eval_names.py judges (not run by default).
-`--cold` forgets each engine's session caches before every query (a session's first query).
+`--cold` forgets each engine's session caches before every query (a session's first query);
+`--first` only before each round of a set, as scripts/eval_relevance.py times its sets (a
+session's first queries: each finds in the caches what the queries before it left).
 `--facets` has the working tree count facets too, as `searcher search --json` does.
 `--suggest` has both make suggestions, as `searcher search` does (answers then differ in
 their suggestion too).
@@ -85,6 +88,8 @@ def main() -> None:
                     help="query sets: " + ", ".join(SETS))
     ap.add_argument("--rounds", type=int, default=3, help="times each query is answered by each")
     ap.add_argument("--cold", action="store_true", help="forget session caches before every query")
+    ap.add_argument("--first", action="store_true",
+                    help="forget session caches before each round of a set only")
     ap.add_argument("--paragraphs", action="store_true", help="rank paragraphs, not articles")
     ap.add_argument("--facets", action="store_true",
                     help="the working tree also counts facets (as `search --json` does)")
@@ -125,7 +130,8 @@ def main() -> None:
         print_header(args.against, "tree")
         for name in sets:
             run_set(name, texts[name], engines, args.rounds, args.cold, not args.paragraphs,
-                    {"working tree": {"facets": True}} if args.facets else {}, args.suggest)
+                    {"working tree": {"facets": True}} if args.facets else {}, args.suggest,
+                    args.first)
 
 
 def print_header(old: str, new: str) -> None:
@@ -135,20 +141,27 @@ def print_header(old: str, new: str) -> None:
 
 
 def run_set(name: str, texts: list[str], engines: dict, rounds: int, cold: bool, articles: bool,
-            extra: dict[str, dict], suggest: bool = False) -> None:
+            extra: dict[str, dict], suggest: bool = False, first: bool = False) -> None:
     labels = list(engines)
     times = {label: [[] for _ in texts] for label in labels}
     answers = {label: [] for label in labels}
     estimated = dict.fromkeys(labels, 0)  # queries whose total is an estimate
-    for label in labels:  # warm both alike (unless --cold), and keep the answers
+
+    def keep(label: str, r) -> None:
+        answers[label].append((r.total, [(h.article, h.paragraph, round(h.score, 6)) for h in r.hits],
+                               r.suggestion))
+        estimated[label] += not r.total_exact
+
+    for label in labels if not first else ():  # warm both alike, and keep the answers
         engine = engines[label]
         engine.clear_caches()
         for text in texts:
-            r = engine.search(text, limit=10, articles=articles, suggest=suggest, **extra.get(label, {}))
-            answers[label].append((r.total, [(h.article, h.paragraph, round(h.score, 6)) for h in r.hits],
-                                   r.suggestion))
-            estimated[label] += not r.total_exact
+            keep(label, engine.search(text, limit=10, articles=articles, suggest=suggest,
+                                      **extra.get(label, {})))
     for round_ in range(rounds):
+        if first:
+            for engine in engines.values():
+                engine.clear_caches()
         for i, text in enumerate(texts):
             order = labels if (i + round_) % 2 == 0 else labels[::-1]
             for label in order:
@@ -156,8 +169,10 @@ def run_set(name: str, texts: list[str], engines: dict, rounds: int, cold: bool,
                 if cold:
                     engine.clear_caches()
                 t = time.perf_counter()
-                engine.search(text, limit=10, articles=articles, suggest=suggest, **extra.get(label, {}))
+                r = engine.search(text, limit=10, articles=articles, suggest=suggest, **extra.get(label, {}))
                 times[label][i].append((time.perf_counter() - t) * 1000)
+                if first and round_ == 0:
+                    keep(label, r)
     per_query = {label: [median(ts) for ts in times[label]] for label in labels}
     old, new = (per_query[label] for label in labels)
     ratios = [b / a for a, b in zip(old, new) if a > 0]

@@ -199,9 +199,10 @@ class ArticleRanker:
         one-syllable alternative of some unit, in any spelling, among the article
         document's syllables, as a look at its text would find it. Stage one's lists
         (``aplan.proven``) answer first; the common units' bitmaps (which
-        :meth:`add_common_words` reads too) next; the other one-syllable alternatives'
-        bitmaps (a word read as typed only, its other spellings being common) are read
-        only if an article is left. An article document proves a unit for the whole
+        :meth:`add_common_words` reads too) next; the bitmaps of the words stage one read
+        as typed only (their other spellings being common) only if an article is left.
+        Which structure answers depends on the statistics; the answer does not. An
+        article document proves a unit for the whole
         article, not for some paragraphs: None under filters, and when an excluded phrase
         must be looked for in every text anyway."""
         if plan.allowed is not None or not needs_text(q) or any(len(c.terms) > 1 for c in q.excluded):
@@ -209,8 +210,10 @@ class ArticleRanker:
         proof = aplan.proven
         common = set(aplan.common)
         first = [c for i in common for c in q.units[i].alternatives if len(c.terms) == 1]
-        later = [c for i, u in enumerate(q.units) if i not in common
-                 for c in u.alternatives if len(c.terms) == 1]
+        # Stage one read a word as typed only where its other spellings are common.
+        past = self.retriever.common_df("a")
+        later = [c for i, u in enumerate(q.units) if i not in common for c in u.alternatives
+                 if len(c.terms) == 1 and aplan.df_folded.get(c.terms[0].folded, 0) > past]
         bitmaps = self.retriever.clause_bitmaps
         tiers: list[list[bytes] | None] = [[bitmaps(c)[1] for c in first], None]
 
@@ -228,7 +231,7 @@ class ArticleRanker:
             if tiers[1] is None:
                 tiers[1] = [bitmaps(c)[1] for c in later]
             return any(b[byte] & bit for b in tiers[1])
-        return proven if first or later else None
+        return proven if proof or first or later else None
 
     def _check(self, q: ParsedQuery, plan: Plan, wanted: frozenset[str], every: bool):
         """A look at an article's text: it holds every query unit (``every``) or one, with

@@ -260,6 +260,13 @@ class Retriever:
                 found |= docs & self.clause_docs(run)
         return found
 
+    def common_df(self, level: str = "p") -> float:
+        """Paragraph (``level`` "p") or article ("a") documents past which a syllable is
+        common: tested in bitmaps, not listed."""
+        if level == "p":
+            return max(COMMON_MIN_DF, COMMON_FRACTION * self.stats.paragraphs)
+        return max(COMMON_MIN_DF // 4, COMMON_FRACTION * self.stats.articles)
+
     def in_one_paragraph(self, q: ParsedQuery) -> frozenset[int]:
         """Paragraph documents that hold every word of a short query of two words or more,
         in any of their spellings, by the index. Most such paragraphs hold the words as one
@@ -270,7 +277,7 @@ class Retriever:
         whatever the statistics)."""
         if not short_query(q) or len(q.units) < 2:
             return frozenset()
-        common = max(COMMON_MIN_DF, COMMON_FRACTION * self.stats.paragraphs)
+        common = self.common_df("p")
         held = [sum(min(self.lexicon.folded_df(t.folded) for t in c.terms) for c in u.alternatives)
                 for u in q.units]
         order = sorted(range(len(q.units)), key=lambda i: (held[i], i))
@@ -384,7 +391,7 @@ class Retriever:
                     for t in q.positive_terms() if t.exact}
         weights = QueryWeights.of(q, df_exact, df_folded, n,
                                   paragraph_idf if level == "p" else article_idf)
-        common = max(COMMON_MIN_DF if level == "p" else COMMON_MIN_DF // 4, COMMON_FRACTION * n)
+        common = self.common_df(level)
 
         def df_as_typed(t) -> int:
             return df_exact[t.term] if t.exact else df_folded[t.folded]
