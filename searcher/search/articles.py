@@ -201,10 +201,9 @@ class ArticleRanker:
         (``aplan.proven``) answer first; the common units' bitmaps (which
         :meth:`add_common_words` reads too) next; the bitmaps of the words stage one read
         as typed only (their other spellings being common) only if an article is left.
-        Which structure answers depends on the statistics; the answer does not. An
-        article document proves a unit for the whole
-        article, not for some paragraphs: None under filters, and when an excluded phrase
-        must be looked for in every text anyway."""
+        Which structure answers depends on the statistics; the answer does not. An article
+        document proves a unit for the whole article, not for some paragraphs: None under
+        filters, and when an excluded phrase must be looked for in every text anyway."""
         if plan.allowed is not None or not needs_text(q) or any(len(c.terms) > 1 for c in q.excluded):
             return None
         proof = aplan.proven
@@ -214,10 +213,14 @@ class ArticleRanker:
         past = self.retriever.common_df("a")
         later = [c for i, u in enumerate(q.units) if i not in common for c in u.alternatives
                  if len(c.terms) == 1 and aplan.df_folded.get(c.terms[0].folded, 0) > past]
+        if not (proof or first or later):
+            return None
         bitmaps = self.retriever.clause_bitmaps
-        tiers: list[list[bytes] | None] = [[bitmaps(c)[1] for c in first], None]
+        first_maps = [bitmaps(c)[1] for c in first]
+        later_maps: list[bytes] | None = None
 
         def proven(a: str) -> bool:
+            nonlocal later_maps
             d = article_docs.get(a)
             if d is None:  # in the pool by a compound of one of its paragraphs
                 d = self.documents.article_doc(a)
@@ -226,12 +229,12 @@ class ArticleRanker:
             if d in proof:
                 return True
             byte, bit = d >> 3, 1 << (d & 7)
-            if any(b[byte] & bit for b in tiers[0]):
+            if any(b[byte] & bit for b in first_maps):
                 return True
-            if tiers[1] is None:
-                tiers[1] = [bitmaps(c)[1] for c in later]
-            return any(b[byte] & bit for b in tiers[1])
-        return proven if proof or first or later else None
+            if later_maps is None:
+                later_maps = [bitmaps(c)[1] for c in later]
+            return any(b[byte] & bit for b in later_maps)
+        return proven
 
     def _check(self, q: ParsedQuery, plan: Plan, wanted: frozenset[str], every: bool):
         """A look at an article's text: it holds every query unit (``every``) or one, with

@@ -58,7 +58,7 @@ def runs_in_any_spelling(hits: Hits, weights: QueryWeights) -> list[tuple[int, i
 
 
 def phrase_tier(scored: Scored, weights: QueryWeights, pt: ParagraphTerms,
-                hits: Hits | None = None) -> tuple[int, frozenset[Spelling]]:
+                hits: Hits) -> tuple[int, frozenset[Spelling]]:
     """How a text holds the query as one run: :data:`AS_TYPED` (every syllable typed with
     marks matching them), :data:`TOGETHER` (other marks), :data:`RESPELLED` (a word in
     another spelling: see :mod:`.variants`), or :data:`NOT_TOGETHER`; and the
@@ -71,8 +71,8 @@ def phrase_tier(scored: Scored, weights: QueryWeights, pt: ParagraphTerms,
     runs = whole_runs(scored.matches, scored.adjacent_at)
     if not runs:
         others = (runs_in_any_spelling(hits, weights)
-                  if hits is not None and scored.all_matched
-                  and any(len(alternatives) > 1 for alternatives in weights.units) else [])
+                  if scored.all_matched and any(len(alternatives) > 1 for alternatives in weights.units)
+                  else [])
         if others:
             return RESPELLED, frozenset(tuple(pt.terms[a:b]) for a, b in others)
         return NOT_TOGETHER, frozenset()

@@ -136,16 +136,13 @@ class Typos:
             return []
         held = self.lexicon.folded_df(folded)
         if not held:
-            scored = [(self._beside(f, df, before, after), df, f)
-                      for f, df in self.lexicon.folded_neighbors(folded)]
+            scored = self._neighbours_beside(folded, before, after)
             if len(folded) < TYPO_MIN_LETTERS:  # many neighbours: only one the context shows
                 scored = [n for n in scored if n[0]]
             return [max(scored)[2]] if scored else []
         if self.doubtful(term, held) and (before or after):
             own = self._beside(folded, held, before, after)
-            scored = [(self._beside(f, df, before, after), df, f)
-                      for f, df in self.lexicon.folded_neighbors(folded)]
-            scored = [n for n in scored if n[0] > own]
+            scored = [n for n in self._neighbours_beside(folded, before, after) if n[0] > own]
             if scored:
                 return [max(scored)[2]]
         if not short or len(folded) < TYPO_MIN_LETTERS or not syllable_shaped(folded):
@@ -164,6 +161,13 @@ class Typos:
         """Whether a word the index holds in some spelling (``held`` paragraphs) may still
         be a slip: typed with marks the index never writes it with (`nhâ`, `dưi`)."""
         return bool(held) and term.marked and not self.lexicon.doc_frequency("syl", term.term)
+
+    def _neighbours_beside(self, folded: str, before: str | None,
+                           after: str | None) -> list[tuple[int, int, str]]:
+        """The index's syllables one edit from ``folded``: (how often beside the query's
+        words around it, paragraphs holding it, the syllable)."""
+        return [(self._beside(f, df, before, after), df, f)
+                for f, df in self.lexicon.folded_neighbors(folded)]
 
     def _beside(self, folded: str, df: int, before: str | None, after: str | None) -> int:
         """Articles holding ``folded`` (held by ``df`` paragraphs) after ``before``, plus
